@@ -1,0 +1,2 @@
+export type { ProgramIO } from './program.js';
+export { createProgram, ExitCode } from './program.js';

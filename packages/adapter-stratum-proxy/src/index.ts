@@ -1,0 +1,1 @@
+export { targetToDifficulty } from './cryptonote/target.js';

@@ -1,0 +1,3 @@
+import { rigkitTsup } from '../../tsup.config.base.js';
+
+export default rigkitTsup(['src/index.ts']);

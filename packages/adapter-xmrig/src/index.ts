@@ -1,0 +1,1 @@
+export { parseDifficulty } from './api/difficulty.js';

@@ -1,0 +1,1 @@
+export { API_PREFIX, apiUrl } from './api-url.js';
