@@ -1,0 +1,55 @@
+import type { HealthReport, MinerEvent, Sample } from '../adapter/sample.js';
+import type { MinerState } from '../lifecycle/transitions.js';
+import type { LogEntry } from '../logs/log-ring.js';
+import type { PressureEvent } from '../monitor/resource-monitor.js';
+import type { SessionRecord } from '../session/session-record.js';
+
+/** Machine-readable reasons for a restart. */
+export type RestartReason =
+  | 'exit'
+  | 'spawn-failed'
+  | 'start-timeout'
+  | 'probe-timeout'
+  | 'unhealthy'
+  | 'stall'
+  | 'drop'
+  | 'manual';
+
+/** Every event the manager emits, by type. */
+export interface RigkitEvents {
+  'miner.created': { minerId: string; kind: string; name: string; time: number };
+  'miner.removed': { minerId: string; time: number };
+  'miner.state': {
+    minerId: string;
+    from: MinerState;
+    to: MinerState;
+    generation: number;
+    /** Why, e.g. `exit`, `stall`, `crash-loop`, `user`. */
+    reason: string;
+    time: number;
+  };
+  'miner.sample': { minerId: string; sample: Sample };
+  'miner.sample.error': { minerId: string; code: string; message: string; time: number };
+  'miner.log': { minerId: string; entry: LogEntry; event?: MinerEvent };
+  'miner.health': {
+    minerId: string;
+    healthy: boolean;
+    consecutiveFailures: number;
+    report?: HealthReport;
+    /** Error code when the probe failed (e.g. `E_API_TIMEOUT`). */
+    code?: string;
+    time: number;
+  };
+  'miner.restart': {
+    minerId: string;
+    reason: RestartReason;
+    /** Restart number within the crash-loop window; 0 for a manual restart. */
+    attempt: number;
+    delayMs: number;
+    time: number;
+  };
+  'miner.session': { minerId: string; phase: 'start' | 'end'; session: SessionRecord };
+  'monitor.pressure': PressureEvent;
+}
+
+export type RigkitEventType = keyof RigkitEvents;
