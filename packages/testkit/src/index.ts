@@ -1,4 +1,30 @@
+// Adapter conformance suite
+export type {
+  AdapterConformanceOptions,
+  ConformanceFixtures,
+  ConformanceOptionsInput,
+} from './conformance/describe-adapter-conformance.js';
+export {
+  CONFORMANCE_SUPERVISION,
+  describeAdapterConformance,
+} from './conformance/describe-adapter-conformance.js';
+export { sampleProblems } from './conformance/sample-problems.js';
+export { EventTimeoutError, waitForEvent } from './conformance/wait-for-event.js';
+// Fake process (a scriptable miner stand-in) and its adapter
+export type {
+  FakeProcessOptions,
+  FakeProcessSession,
+} from './fake-process/fake-process-adapter.js';
+export {
+  fakeProcessAdapter,
+  fakeProcessArgs,
+  fakeProcessOptionsSchema,
+} from './fake-process/fake-process-adapter.js';
+export { fakeProcessPath } from './fake-process/fake-process-path.js';
+// Leak checks
 export type { LeakCheckOptions } from './leaks/expect-no-leaks.js';
 export { expectNoLeaks, ResourceLeakError, waitForBaseline } from './leaks/expect-no-leaks.js';
 export type { ResourceSnapshot } from './leaks/snapshot-resources.js';
 export { diffResources, snapshotResources } from './leaks/snapshot-resources.js';
+// Processes
+export { isProcessAlive, waitForProcessExit } from './process/process-alive.js';

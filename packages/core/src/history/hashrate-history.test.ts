@@ -129,7 +129,7 @@ describe('HashrateHistory', () => {
     expect(times(high)).toEqual(Array.from({ length: 30 }, (_, k) => now - 300_000 + k * 10_000));
     expect(history.latest()).toEqual({ time: now - 10 * SECOND, hashrate: 1_000_000 + (8639 % 7) });
 
-    expect(history.byteLength).toBe(30 * 16 + 1440 * 20 + 40);
+    expect(history.byteLength).toBe(30 * 16 + 1440 * 20);
     expect(history.byteLength).toBe(HashrateHistory.bytesFor());
     expect(history.byteLength).toBeLessThanOrEqual(32 * 1024);
 
@@ -524,7 +524,7 @@ describe('HashrateHistory', () => {
   it('byteLength is exact for custom capacities', () => {
     const options = { highResCapacity: 100, lowResCapacity: 7 * 1440 };
     const history = new HashrateHistory(options);
-    expect(history.byteLength).toBe(100 * 16 + 7 * 1440 * 20 + 40);
+    expect(history.byteLength).toBe(100 * 16 + 7 * 1440 * 20);
     expect(HashrateHistory.bytesFor(options)).toBe(history.byteLength);
   });
 });

@@ -14,14 +14,6 @@ const BUCKET_INDEX_LIMIT = 2 ** 32;
 const HIGH_RES_SLOT_BYTES = 8 + 8;
 const LOW_RES_SLOT_BYTES = 4 + 8 + 4 + 4;
 
-// Slots of the scalar state array (see #state).
-const OPEN_SUM = 0;
-const OPEN_COUNT = 1;
-const OPEN_MIN = 2;
-const OPEN_MAX = 3;
-const LAST_TIME = 4;
-const STATE_BYTES = 5 * 8;
-
 /** Options of {@link HashrateHistory}. Every value is validated; see the constructor. */
 export interface HashrateHistoryOptions {
   /** Points kept in the high-resolution ring. Default 30 (5 min of 10 s samples). */
@@ -133,8 +125,8 @@ function resolveOptions(options: HashrateHistoryOptions | undefined): ResolvedOp
  *
  * Memory is fixed at construction — every ring is a preallocated typed array and nothing
  * grows afterwards, so no cleanup timer is needed. Cost per miner is
- * `highResCapacity × 16 + lowResCapacity × 20 + 40` bytes: 29 320 B (≈ 28.6 KiB) for
- * the defaults. See {@link HashrateHistory.bytesFor}.
+ * `highResCapacity × 16 + lowResCapacity × 20` bytes: 29 280 B (≈ 28.6 KiB) for the
+ * defaults. See {@link HashrateHistory.bytesFor}.
  *
  * The class never reads a clock: every time comes from the caller, in ms since the epoch.
  * Points must arrive in time order; see {@link HashrateHistory.append}.
@@ -168,13 +160,14 @@ export class HashrateHistory {
   // The open bucket is a running aggregate rather than a ring slot, so a bucket is written
   // exactly once, when it is complete, and a closed bucket is never touched again.
   #openBucket = -1;
-  // The open bucket's sum/count/min/max and the newest accepted time. Kept in a typed array
-  // rather than in fields because V8 boxed each ±Infinity reset of a double field into a new
-  // HeapNumber: measured at ~15 bytes of garbage per append.
-  readonly #state = new Float64Array(STATE_BYTES / 8);
+  #openSum = 0;
+  #openCount = 0;
+  #openMin = Number.POSITIVE_INFINITY;
+  #openMax = Number.NEGATIVE_INFINITY;
   // Lowest bucket index that may still receive points: the open bucket, or the one after
   // the last closed bucket. Guards against a second bucket for an already-closed minute.
   #floorBucket = 0;
+  #lastTime = Number.NEGATIVE_INFINITY;
   #droppedOutOfOrder = 0;
 
   /**
@@ -197,22 +190,17 @@ export class HashrateHistory {
     this.#lowAvg = new Float64Array(resolved.lowResCapacity);
     this.#lowMin = new Float32Array(resolved.lowResCapacity);
     this.#lowMax = new Float32Array(resolved.lowResCapacity);
-    this.#state[LAST_TIME] = Number.NEGATIVE_INFINITY;
-    this.#resetOpenBucket();
   }
 
   /**
    * Exact bytes of typed-array storage a history with these options allocates:
-   * `highResCapacity × 16 + lowResCapacity × 20 + 40` (29 320 for the defaults); the 40 bytes
-   * hold the open bucket's running sums.
+   * `highResCapacity × 16 + lowResCapacity × 20` (29 280 for the defaults).
    *
    * @throws {RigkitError} `E_CONFIG_INVALID` for the same options the constructor rejects.
    */
   static bytesFor(options: HashrateHistoryOptions = {}): number {
     const { highResCapacity, lowResCapacity } = resolveOptions(options);
-    return (
-      highResCapacity * HIGH_RES_SLOT_BYTES + lowResCapacity * LOW_RES_SLOT_BYTES + STATE_BYTES
-    );
+    return highResCapacity * HIGH_RES_SLOT_BYTES + lowResCapacity * LOW_RES_SLOT_BYTES;
   }
 
   /** Exact bytes held by this history's typed arrays; equals {@link HashrateHistory.bytesFor}. */
@@ -223,8 +211,7 @@ export class HashrateHistory {
       this.#lowBucket.byteLength +
       this.#lowAvg.byteLength +
       this.#lowMin.byteLength +
-      this.#lowMax.byteLength +
-      this.#state.byteLength
+      this.#lowMax.byteLength
     );
   }
 
@@ -258,17 +245,17 @@ export class HashrateHistory {
    *   index fits in 32 bits (any real clock reading does).
    */
   append(time: number, hashrate: number | undefined): void {
-    // Cold paths live in other functions to keep this one under V8's inlining budget: when a
-    // caller cannot inline it, every call boxes the (non-Smi) double `time` on the heap.
+    // Cold paths live in other functions to keep this one under V8's inlining budget (460
+    // bytes of bytecode): a caller that cannot inline it boxes each epoch-ms `time` (not a
+    // Smi) into a fresh 16-byte HeapNumber per call.
     // Negated so NaN fails too.
     if (!(time >= 0 && time < this.#timeLimit)) throw invalidTime(time);
-    const state = this.#state;
     const bucket = Math.floor(time / this.#bucketMs);
-    if (time < (state[LAST_TIME] as number) || bucket < this.#floorBucket) {
+    if (time < this.#lastTime || bucket < this.#floorBucket) {
       this.#droppedOutOfOrder += 1;
       return;
     }
-    state[LAST_TIME] = time;
+    this.#lastTime = time;
 
     const value = typeof hashrate === 'number' && Number.isFinite(hashrate) ? hashrate : Number.NaN;
 
@@ -285,10 +272,10 @@ export class HashrateHistory {
 
     if (bucket !== this.#openBucket) this.#openNewBucket(bucket);
     if (!Number.isNaN(value)) {
-      state[OPEN_SUM] = (state[OPEN_SUM] as number) + value;
-      state[OPEN_COUNT] = (state[OPEN_COUNT] as number) + 1;
-      if (value < (state[OPEN_MIN] as number)) state[OPEN_MIN] = value;
-      if (value > (state[OPEN_MAX] as number)) state[OPEN_MAX] = value;
+      this.#openSum += value;
+      this.#openCount += 1;
+      if (value < this.#openMin) this.#openMin = value;
+      if (value > this.#openMax) this.#openMax = value;
     }
   }
 
@@ -394,7 +381,7 @@ export class HashrateHistory {
     this.#resetOpenBucket();
     this.#openBucket = -1;
     this.#floorBucket = 0;
-    this.#state[LAST_TIME] = Number.NEGATIVE_INFINITY;
+    this.#lastTime = Number.NEGATIVE_INFINITY;
     this.#droppedOutOfOrder = 0;
   }
 
@@ -413,23 +400,21 @@ export class HashrateHistory {
     } else {
       this.#lowCount += 1;
     }
-    const state = this.#state;
-    const count = state[OPEN_COUNT] as number;
+    const known = this.#openCount > 0;
     this.#lowBucket[slot] = this.#openBucket;
-    this.#lowAvg[slot] = count > 0 ? (state[OPEN_SUM] as number) / count : Number.NaN;
-    this.#lowMin[slot] = count > 0 ? (state[OPEN_MIN] as number) : Number.NaN;
-    this.#lowMax[slot] = count > 0 ? (state[OPEN_MAX] as number) : Number.NaN;
+    this.#lowAvg[slot] = known ? this.#openSum / this.#openCount : Number.NaN;
+    this.#lowMin[slot] = known ? this.#openMin : Number.NaN;
+    this.#lowMax[slot] = known ? this.#openMax : Number.NaN;
     this.#floorBucket = this.#openBucket + 1;
     this.#openBucket = -1;
     this.#resetOpenBucket();
   }
 
   #resetOpenBucket(): void {
-    const state = this.#state;
-    state[OPEN_SUM] = 0;
-    state[OPEN_COUNT] = 0;
-    state[OPEN_MIN] = Number.POSITIVE_INFINITY;
-    state[OPEN_MAX] = Number.NEGATIVE_INFINITY;
+    this.#openSum = 0;
+    this.#openCount = 0;
+    this.#openMin = Number.POSITIVE_INFINITY;
+    this.#openMax = Number.NEGATIVE_INFINITY;
   }
 
   #pickResolution(resolution: HashrateResolution, from: number | undefined): 'high' | 'low' {
@@ -471,14 +456,13 @@ export class HashrateHistory {
     if (this.#openBucket >= 0) {
       const time = this.#openBucket * bucketMs;
       if (time >= from && time <= to) {
-        const state = this.#state;
-        const count = state[OPEN_COUNT] as number;
+        const known = this.#openCount > 0;
         // Rounded like a closed bucket, so a point does not change value when its bucket closes.
         points.push({
           time,
-          hashrate: count > 0 ? (state[OPEN_SUM] as number) / count : Number.NaN,
-          min: count > 0 ? Math.fround(state[OPEN_MIN] as number) : Number.NaN,
-          max: count > 0 ? Math.fround(state[OPEN_MAX] as number) : Number.NaN,
+          hashrate: known ? this.#openSum / this.#openCount : Number.NaN,
+          min: known ? Math.fround(this.#openMin) : Number.NaN,
+          max: known ? Math.fround(this.#openMax) : Number.NaN,
         });
       }
     }

@@ -65,6 +65,21 @@ describe('Miner lifecycle', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('a stop cancels starts queued before it instead of waiting behind them', async () => {
+    const { manager, launcher } = harness({}, { probe: 'not-ready' });
+    const miner = await manager.create({ kind: 'fake', name: 'a' });
+    const first = miner.start();
+    const queued = [miner.start(), miner.restart()];
+    const stopped = miner.stop();
+    await expect(first).rejects.toMatchObject({ code: 'E_ABORTED' });
+    for (const op of queued) await expect(op).rejects.toMatchObject({ code: 'E_ABORTED' });
+    await stopped;
+    // The stop arrived before any start got its turn: nothing was launched at all.
+    expect(miner.state).toBe('idle');
+    expect(launcher.processes).toHaveLength(0);
+    await manager.close();
+  });
+
   it('restarts a crashed miner with exponential backoff and emits miner.restart(exit)', async () => {
     const { manager, launcher, states } = harness();
     const miner = await manager.create({ kind: 'fake', name: 'a' });

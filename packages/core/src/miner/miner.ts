@@ -110,6 +110,8 @@ export class Miner {
   #lastSample: Sample | undefined;
   #sampling = false;
   #removed = false;
+  /** Bumped by every stop/restart; operations requested under an older epoch are cancelled. */
+  #epoch = 0;
 
   /** @internal Made by the manager; use `manager.create()`. */
   constructor(definition: MinerDefinition, adapter: AnyAdapter, runtime: MinerRuntime) {
@@ -171,7 +173,8 @@ export class Miner {
    * starting or running. A start from `failed` resets the crash-loop breaker.
    */
   start(): Promise<void> {
-    return this.#enqueue(() => this.#doStart());
+    const epoch = this.#epoch;
+    return this.#enqueue(() => this.#doStart(epoch));
   }
 
   /**
@@ -179,17 +182,18 @@ export class Miner {
    * the process has exited. Idempotent.
    */
   stop(): Promise<void> {
-    this.#startAbort?.abort();
+    this.#supersede();
     return this.#enqueue(() => this.#doStop('stopped', 'user'));
   }
 
   /** Stops (if live) and starts again at once, without backoff. */
   restart(): Promise<void> {
-    this.#startAbort?.abort();
+    const epoch = this.#supersede();
     return this.#enqueue(async () => {
+      this.#assertCurrent(epoch);
       this.#emitRestart('manual', 0, 0);
       await this.#doStop('restart', 'restart');
-      await this.#doStart();
+      await this.#doStart(epoch);
     });
   }
 
@@ -264,7 +268,7 @@ export class Miner {
   /** @internal Stops the miner and releases everything it owns (used by `manager.remove()`). */
   async dispose(): Promise<void> {
     if (this.#removed) return;
-    this.#startAbort?.abort();
+    this.#supersede();
     await this.#enqueue(() => this.#doStop('removed', 'removed'));
     this.#removed = true;
     await this.#scope.dispose();
@@ -293,12 +297,32 @@ export class Miner {
     return result;
   }
 
-  async #doStart(): Promise<void> {
+  async #doStart(epoch: number): Promise<void> {
+    this.#assertCurrent(epoch);
     if (this.#state === 'running') return;
     if (this.#state === 'failed') this.#policy.reset();
     if (this.#state === 'backoff') this.#clearBackoff();
     this.#nextRestartAttempt = 0;
-    await this.#launchRun('user');
+    await this.#launchRun('user', epoch);
+  }
+
+  /**
+   * A stop or restart supersedes every start requested before it: the start in progress is
+   * aborted and queued ones are cancelled when their turn comes, so a stop never waits
+   * behind a queue of starts.
+   */
+  #supersede(): number {
+    this.#epoch += 1;
+    this.#startAbort?.abort();
+    return this.#epoch;
+  }
+
+  #assertCurrent(epoch: number): void {
+    if (epoch !== this.#epoch) {
+      throw new AbortedError(
+        `a later stop or restart of miner "${this.id}" cancelled this operation`,
+      );
+    }
   }
 
   async #doStop(endReason: SessionEndReason, stateReason: string): Promise<void> {
@@ -321,8 +345,9 @@ export class Miner {
   }
 
   /** Starts a new run: `starting`, launch, wait until ready, `running`. Throws if it fails. */
-  async #launchRun(reason: string): Promise<void> {
+  async #launchRun(reason: string, epoch: number): Promise<void> {
     await this.#rt.ensureStarted();
+    this.#assertCurrent(epoch); // a stop may have arrived while we waited
     const generation = ++this.#generation;
     const abort = new AbortController();
     this.#startAbort = abort;
@@ -534,12 +559,13 @@ export class Miner {
     this.#emitRestart(reason, decision.attempt, decision.delayMs);
     this.#transition('backoff', reason);
     const generation = this.#generation;
+    const epoch = this.#epoch;
     this.#cancelBackoff = this.#scope.setTimeout(() => {
       this.#cancelBackoff = undefined;
       void this.#enqueue(async () => {
         if (this.#state !== 'backoff' || this.#generation !== generation) return;
         this.#nextRestartAttempt = decision.attempt;
-        await this.#launchRun(reason);
+        await this.#launchRun(reason, epoch);
       }).catch((error: unknown) => {
         this.#logger.warn(
           { code: isRigkitError(error) ? error.code : undefined },

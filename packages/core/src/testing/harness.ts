@@ -1,7 +1,8 @@
 // Test support: a manager on the fake launcher under fake timers, plus event helpers.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import type { EventBus } from '../events/event-bus.js';
 import type { RigkitEvents } from '../events/rigkit-events.js';
 import { createManager, type ManagerOptions } from '../manager/manager.js';
@@ -35,14 +36,20 @@ export function harness(
     ...behaviourOverrides,
   };
   const launcher = new FakeLauncher(() => Date.now());
+  let dataDir = overrides.dataDir;
+  if (dataDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'rigkit-core-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    dataDir = dir;
+  }
   const manager = createManager({
     adapters: [fakeAdapter(behaviour, () => Date.now())],
-    dataDir: mkdtempSync(join(tmpdir(), 'rigkit-core-')),
     launcher,
     monitor: false,
     sampleIntervalMs: 0,
     random: () => 0.5,
     ...overrides,
+    dataDir,
     supervision: { ...fastSupervision, ...overrides.supervision },
   });
   const events: Array<{ type: string; payload: unknown }> = [];

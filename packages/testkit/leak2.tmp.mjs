@@ -1,0 +1,20 @@
+import { createServer } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+const mode = process.argv[2];
+const heap = async () => { for (let i = 0; i < 10; i++) { gc(); await new Promise(r => setTimeout(r, 10)); } return process.memoryUsage().heapUsed; };
+const server = createServer((_q, res) => { res.setHeader('connection', 'close'); res.end('{"ok":true}'); });
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/`;
+const one = async () => {
+  const c = new AbortController();
+  const opts = mode.startsWith('signal') ? { signal: c.signal } : {};
+  const r = await fetch(url, opts);
+  await r.json();
+  if (mode === 'signal') c.abort();
+};
+for (let i = 0; i < 50; i++) await one();
+const h0 = await heap();
+for (let i = 0; i < 1000; i++) await one();
+const h1 = await heap();
+console.log(mode, 'growth MB', ((h1 - h0) / 1048576).toFixed(2));
+server.close();
