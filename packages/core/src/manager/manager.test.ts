@@ -78,6 +78,20 @@ describe('Manager', () => {
     ).toThrow(/already registered/);
   });
 
+  it('layers supervision: adapter suggestion < manager setting < miner setting', async () => {
+    const { manager } = harness({ supervision: { probeIntervalMs: 2000 } });
+    const byAdapter = await manager.create({ kind: 'fake', name: 'a' });
+    expect(byAdapter.supervision.warmupMs).toBe(0); // harness's manager-wide 0 beats the adapter's 123456
+    expect(byAdapter.supervision.probeIntervalMs).toBe(2000);
+    const own = await manager.create({
+      kind: 'fake',
+      name: 'b',
+      supervision: { probeIntervalMs: 50 },
+    });
+    expect(own.supervision.probeIntervalMs).toBe(50);
+    await manager.close();
+  });
+
   it('get/find/remove: a removed miner is stopped and gone', async () => {
     const { manager, launcher } = harness();
     const miner = await manager.create({ kind: 'fake', name: 'a', id: 'x1' });

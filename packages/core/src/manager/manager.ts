@@ -28,7 +28,7 @@ export interface ManagerOptions {
   logger?: Logger;
   /** Long-term storage for samples, sessions and events (e.g. `@rigkit/storage`). */
   sink?: HistorySink;
-  /** Supervision defaults for every miner (adapter suggestions and per-miner settings win). */
+  /** Supervision settings for every miner: they override adapter suggestions; a miner's own win. */
   supervision?: Partial<SupervisionOptions>;
   /** Time between stats-loop ticks. Default 10 000 ms; 0 disables the loop. */
   sampleIntervalMs?: number;
@@ -168,9 +168,10 @@ export class Manager implements AsyncDisposable {
       input.options ?? {},
       `options for ${adapter.kind}`,
     );
+    // Adapter suggestions < manager-wide user settings < this miner's settings.
     const supervision = resolveSupervision(
-      this.#options.supervision,
       adapter.supervision,
+      this.#options.supervision,
       input.supervision,
     );
     // The miner's private directory exists before its first start, so (re)starts do no I/O.

@@ -263,6 +263,26 @@ describe('Miner lifecycle', () => {
     await manager.close();
   });
 
+  it('calls the adapter cleanup after every run, including failed launches and early exits', async () => {
+    const { manager, launcher, behaviour } = harness({}, { probe: 'not-ready' });
+    const miner = await manager.create({ kind: 'fake', name: 'a' });
+    launcher.failNext = 1;
+    await expect(miner.start()).rejects.toThrow('spawn ENOENT');
+    expect(behaviour.cleanups).toBe(1);
+    await miner.stop();
+    const start = miner.start();
+    await vi.advanceTimersByTimeAsync(0);
+    launcher.last().crash(1);
+    await expect(start).rejects.toMatchObject({ code: 'E_PROCESS_EXIT' });
+    expect(behaviour.cleanups).toBe(2);
+    await miner.stop();
+    behaviour.probe = 'ok';
+    await miner.start();
+    await miner.stop();
+    expect(behaviour.cleanups).toBe(3);
+    await manager.close();
+  });
+
   it('a process that dies while starting is a crash', async () => {
     const { manager, launcher } = harness({}, { probe: 'not-ready' });
     const miner = await manager.create({ kind: 'fake', name: 'a' });

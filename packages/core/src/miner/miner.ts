@@ -376,6 +376,8 @@ export class Miner {
       run.handle = await this.#launch(run, abort.signal);
     } catch (error) {
       await scope.dispose();
+      // command() may have written files (a config with a token) before the launch failed.
+      await this.#cleanup(run);
       this.#run = undefined;
       this.#startAbort = undefined;
       if (abort.signal.aborted) {
@@ -420,6 +422,7 @@ export class Miner {
         const exit = await (run.handle as RunHandle).exited;
         this.#lastExit = exit;
         await scope.dispose();
+        await this.#cleanup(run);
         this.#run = undefined;
         this.#finishSession(session, 'exit', exit);
         this.#transition('crashed', 'exit');

@@ -93,6 +93,8 @@ export interface FakeBehaviour {
   probe: 'ok' | 'hang' | 'unhealthy' | 'not-ready' | 'throw';
   hashrate: number;
   stats: 'ok' | 'hang' | 'garbage';
+  /** Counts calls of the adapter's cleanup(). */
+  cleanups?: number;
 }
 
 export function fakeAdapter(behaviour: FakeBehaviour, now: () => number = Date.now) {
@@ -134,6 +136,10 @@ export function fakeAdapter(behaviour: FakeBehaviour, now: () => number = Date.n
         shares: { accepted: 3, rejected: 1 },
       });
     },
+    cleanup: async () => {
+      behaviour.cleanups = (behaviour.cleanups ?? 0) + 1;
+    },
+    supervision: { warmupMs: 123_456 },
     parseLine: (line) => {
       if (line === 'boom') throw new Error('parser bug');
       return line.startsWith('accepted') ? { type: 'share.accepted' } : undefined;

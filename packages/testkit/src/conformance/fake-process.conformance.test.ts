@@ -1,10 +1,13 @@
-import { createManager, isRigkitError } from '@rigkit/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createManager, isRigkitError } from '@rigkit/core';
 import { describe, expect, it } from 'vitest';
 import { fakeProcessAdapter } from '../fake-process/fake-process-adapter.js';
-import { CONFORMANCE_SUPERVISION, describeAdapterConformance } from './describe-adapter-conformance.js';
+import {
+  CONFORMANCE_SUPERVISION,
+  describeAdapterConformance,
+} from './describe-adapter-conformance.js';
 import { waitForEvent } from './wait-for-event.js';
 
 describeAdapterConformance(fakeProcessAdapter, {

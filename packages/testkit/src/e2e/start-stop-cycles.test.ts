@@ -124,9 +124,7 @@ describe('start/stop cycles leak nothing', () => {
 
           expect(await waitForBaseline(resources)).toEqual({});
           const growth = (await settledHeapUsed(gc)) - heapBefore;
-          console.log("GROWTH", growth);
-          console.log("GROWTH", growth);
-        expect(growth, `heap grew by ${(growth / MB).toFixed(2)} MB`).toBeLessThan(MB);
+          expect(growth, `heap grew by ${(growth / MB).toFixed(2)} MB`).toBeLessThan(MB);
           expect(miner.state).toBe('stopped');
           expect(miner.info().generation).toBe(1050);
         },
@@ -153,7 +151,6 @@ describe('start/stop cycles leak nothing', () => {
 
         expect(await waitForBaseline(resources)).toEqual({});
         const growth = (await settledHeapUsed(gc)) - heapBefore;
-        console.log("GROWTH", growth);
         expect(growth, `heap grew by ${(growth / MB).toFixed(2)} MB`).toBeLessThan(MB);
         expect(pids).toHaveLength(55);
         expect(pids.filter(isProcessAlive)).toEqual([]);

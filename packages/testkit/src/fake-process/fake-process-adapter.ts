@@ -101,7 +101,10 @@ function readHealth(port: number, signal: AbortSignal): Promise<HealthBody> {
           if (size > MAX_BODY_BYTES) {
             request.destroy();
             reject(
-              new RigkitError('E_API_RESPONSE', `fake-process answered more than ${MAX_BODY_BYTES} bytes`),
+              new RigkitError(
+                'E_API_RESPONSE',
+                `fake-process answered more than ${MAX_BODY_BYTES} bytes`,
+              ),
             );
             return;
           }
@@ -148,7 +151,10 @@ function parseHealth(status: number, text: string): HealthBody {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new RigkitError('E_API_RESPONSE', 'fake-process answered with something that is not JSON');
+    throw new RigkitError(
+      'E_API_RESPONSE',
+      'fake-process answered with something that is not JSON',
+    );
   }
   const parsed = healthBodySchema.safeParse(json);
   if (!parsed.success) {

@@ -15,7 +15,9 @@ function packageRoot(): string | undefined {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME)
+        if (
+          (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME
+        )
           return dir;
       } catch {
         // Unreadable or not JSON: not ours, keep looking.
