@@ -47,7 +47,8 @@ const manager = createManager({
   maxMiners: miners,
   sampleIntervalMs: intervalMs,
 });
-for (let i = 0; i < miners; i++) await manager.create({ kind: 'bench', name: `m${i}`, id: `m${i}` });
+for (let i = 0; i < miners; i++)
+  await manager.create({ kind: 'bench', name: `m${i}`, id: `m${i}` });
 await manager.startAll();
 let samples = 0;
 manager.events.on('miner.sample', () => {
