@@ -1,0 +1,32 @@
+/** HTTP status for each Rigkit error code; anything unknown is a 500 (our bug, not the client's). */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  E_CONFIG_INVALID: 400,
+  E_VALIDATION: 400,
+  E_BAD_JSON: 400,
+  E_ADAPTER_NOT_FOUND: 400,
+  E_UNAUTHORIZED: 401,
+  E_FORBIDDEN_ORIGIN: 403,
+  E_MINER_NOT_FOUND: 404,
+  E_ROUTE_NOT_FOUND: 404,
+  E_MINER_EXISTS: 409,
+  E_MINER_BUSY: 409,
+  E_INVALID_TRANSITION: 409,
+  E_PROCESS_NOT_RUNNING: 409,
+  E_GC_UNAVAILABLE: 409,
+  E_ABORTED: 409,
+  E_BODY_TOO_LARGE: 413,
+  E_UNSUPPORTED_MEDIA_TYPE: 415,
+  E_MINER_LIMIT: 429,
+  E_RATE_LIMITED: 429,
+  E_API_TIMEOUT: 504,
+  E_START_TIMEOUT: 504,
+  E_API_RESPONSE: 502,
+  E_PROCESS_SPAWN: 502,
+  E_PROCESS_EXIT: 502,
+  E_MANAGER_CLOSED: 503,
+  E_STORAGE_CLOSED: 503,
+};
+
+export function httpStatusFor(code: string): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}

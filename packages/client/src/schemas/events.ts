@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { MinerIdSchema } from './common.js';
+
+/** Event types a client may subscribe to on `/api/v1/events`. */
+export const EVENT_TYPES = [
+  'miner.created',
+  'miner.removed',
+  'miner.state',
+  'miner.sample',
+  'miner.sample.error',
+  'miner.log',
+  'miner.health',
+  'miner.restart',
+  'miner.session',
+  'monitor.pressure',
+] as const;
+
+export const EventTypeSchema = z.enum(EVENT_TYPES);
+
+/** Client → server: replaces the connection's filter. Empty or omitted lists mean "all". */
+export const SubscribeMessageSchema = z
+  .object({
+    type: z.literal('subscribe'),
+    miners: z.array(MinerIdSchema).max(1000).optional(),
+    events: z.array(EventTypeSchema).max(EVENT_TYPES.length).optional(),
+  })
+  .strict();
+
+/** Server → client. */
+export const EventMessageSchema = z.object({
+  type: z.literal('event'),
+  event: EventTypeSchema,
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type SubscribeMessage = z.infer<typeof SubscribeMessageSchema>;
+export type EventMessage = z.infer<typeof EventMessageSchema>;
+export type EventType = (typeof EVENT_TYPES)[number];
