@@ -138,7 +138,7 @@ export async function buildApp(options: AppOptions): Promise<RigkitApp> {
   });
 
   await app.register(
-    async function api(api) {
+    async function apiV1(api) {
       await api.register(minerRoutes, { directory, store, now });
       await api.register(systemRoutes, { manager, store, startedAt, accepting: () => accepting });
       api.get(
