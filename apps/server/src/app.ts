@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { API_PREFIX } from '@rigkit/client';
 import { type Manager, RigkitError } from '@rigkit/core';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -29,7 +29,8 @@ export interface AppOptions {
   token: string;
   /** Require the token for reads too (always, when bound to a non-loopback address). */
   protectReads?: boolean;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger (use {@link createServerLogger}: it redacts tokens and passwords). */
+  logger?: FastifyBaseLogger | undefined;
   /** Max request body. Default 1 MiB. */
   bodyLimit?: number;
   /** Requests per minute per IP; `false` disables. Default 600. */
@@ -65,7 +66,7 @@ export async function buildApp(options: AppOptions): Promise<RigkitApp> {
   let accepting = true;
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout: 120_000,
     connectionTimeout: 130_000,

@@ -1,0 +1,168 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type AnyAdapter,
+  ConfigInvalidError,
+  createManager,
+  isRigkitError,
+  type Manager,
+} from '@rigkit/core';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ensureTokenFile, TOKEN_FILE } from './auth/token-file.js';
+import { loadAdapters } from './config/load-adapters.js';
+import { loadConfig } from './config/load-config.js';
+import { resolveDataDir } from './config/resolve-data-dir.js';
+import { createServerLogger } from './logging/create-server-logger.js';
+import { isLoopbackHost } from './security/loopback.js';
+import type { ServerStore } from './store/server-store.js';
+
+/** File in the data dir that tells the CLI where the running server listens. */
+export const SERVER_INFO_FILE = 'server.json';
+
+/** Options for {@link startServer}; each overrides the config file and environment. */
+export interface StartServerOptions {
+  configFile?: string | undefined;
+  dataDir?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  logLevel?: string | undefined;
+  /** Adapter objects to register in addition to the packages the config names. */
+  adapters?: readonly AnyAdapter[];
+  /** Skip loading the config's adapter packages (tests, embedders). */
+  skipConfiguredAdapters?: boolean;
+  /** Open storage (default). `false` keeps history in memory only. */
+  storage?: boolean;
+  /** Install SIGINT/SIGTERM handling with a grace period (default true). */
+  handleSignals?: boolean;
+  /** Runs after the server listens, before autostart (the demo uses it to add miners). */
+  onListening?: (server: RunningServer) => Promise<void>;
+  cwd?: string;
+}
+
+/** A running server. */
+export interface RunningServer {
+  url: string;
+  token: string;
+  dataDir: string;
+  manager: Manager;
+  /** Graceful shutdown: stop accepting, stop miners, flush storage, close sockets. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Rigkit main process: loads config, opens storage, creates the manager with the
+ * configured adapters, restores and autostarts miners, and serves the API.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const loaded = await loadConfig({
+    file: options.configFile,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const config = loaded.config;
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  const dataDir = resolveDataDir(options.dataDir ?? config.dataDir);
+  if (!isLoopbackHost(host) && !config.auth.token) {
+    throw new ConfigInvalidError('server settings', [
+      {
+        path: 'auth.token',
+        message: `binding to ${host} exposes the API to the network: set auth.token (or RIGKIT_TOKEN) first`,
+      },
+    ]);
+  }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const token = config.auth.token ?? (await ensureTokenFile(dataDir));
+  if (config.auth.token) await writeFile(join(dataDir, TOKEN_FILE), `${token}\n`, { mode: 0o600 });
+
+  const logger = createServerLogger(options.logLevel ?? config.log.level);
+  const adapters = [
+    ...(options.adapters ?? []),
+    ...(options.skipConfiguredAdapters ? [] : await loadAdapters(config.adapters, loaded.baseDir)),
+  ];
+  const store: ServerStore | undefined =
+    options.storage === false || config.storage === false
+      ? undefined
+      : await openStore(join(dataDir, config.storage.file ?? 'rigkit.db'), logger);
+
+  const manager = createManager({
+    adapters,
+    dataDir,
+    logger,
+    sink: store?.sink,
+    supervision: config.supervision,
+    sampleIntervalMs: config.sampleIntervalMs,
+  });
+  const built = await buildApp({
+    manager,
+    store,
+    token,
+    logger,
+    protectReads: !isLoopbackHost(host),
+    bodyLimit: config.limits.bodyLimitBytes,
+    rateLimitPerMinute: config.limits.rateLimitPerMinute,
+    ws: config.ws,
+  });
+  built.app.server.headersTimeout = 15_000;
+
+  let closing: Promise<void> | undefined;
+  let uninstallSignals: (() => void) | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      uninstallSignals?.();
+      built.stopAccepting();
+      await rm(join(dataDir, SERVER_INFO_FILE), { force: true });
+      // Stop taking requests and close WebSockets first, then the miners, then flush storage.
+      await built.app.close();
+      await manager.close();
+      await store?.close();
+      logger.info('rigkit server stopped');
+      logger.flush();
+    })();
+    return closing;
+  };
+
+  try {
+    for (const stored of (await store?.listMiners()) ?? []) {
+      await built.directory.restore(stored).catch((error: unknown) => {
+        logger.warn(
+          { minerId: stored.id, code: isRigkitError(error) ? error.code : undefined },
+          'could not restore miner',
+        );
+      });
+    }
+    for (const declared of config.miners) {
+      if (declared.id && manager.find(declared.id)) continue;
+      await built.directory.create({ ...declared, id: declared.id });
+    }
+    await manager.start();
+    const address = await built.app.listen({ host, port });
+    const url = address.replace('[::1]', '127.0.0.1');
+    await writeFile(
+      join(dataDir, SERVER_INFO_FILE),
+      `${JSON.stringify({ url, pid: process.pid, startedAt: Date.now() })}\n`,
+      { mode: 0o600 },
+    );
+    const running: RunningServer = { url, token, dataDir, manager, close };
+    if (options.handleSignals !== false) {
+      const handler = closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
+        if (err) logger.error({ err }, 'shutting down after an error');
+        else logger.info({ signal }, 'shutting down');
+        await close();
+      });
+      uninstallSignals = () => handler.uninstall();
+    }
+    await options.onListening?.(running);
+    await Promise.allSettled(built.directory.autostartIds().map((id) => manager.get(id).start()));
+    logger.info({ url }, 'rigkit server listening');
+    return running;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+// Storage is optional at run time: until it is wired, the server keeps history in memory.
+async function openStore(_file: string, _logger: unknown): Promise<ServerStore | undefined> {
+  return undefined;
+}
