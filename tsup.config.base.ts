@@ -18,6 +18,8 @@ export function rigkitTsup(entry: Options['entry'], overrides: Options = {}) {
     splitting: false,
     treeshake: true,
     outDir: 'dist',
+    // Keep `node:` prefixes: a bare `string_decoder` would resolve to the npm package of that name.
+    removeNodeProtocol: false,
     ...overrides,
   });
 }

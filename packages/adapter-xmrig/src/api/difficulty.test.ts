@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDifficulty } from './difficulty.js';
+import { parseDifficulty, parseDifficultyText } from './difficulty.js';
 
 describe('parseDifficulty', () => {
   it('treats the UINT64_MAX sentinel from a real /2/summary as "no difficulty yet"', () => {
@@ -15,5 +15,17 @@ describe('parseDifficulty', () => {
     expect(parseDifficulty('10000')).toBeUndefined();
     expect(parseDifficulty(null)).toBeUndefined();
     expect(parseDifficulty(Number.NaN)).toBeUndefined();
+  });
+});
+
+describe('parseDifficultyText', () => {
+  it('reads stdout difficulties, with K/M/G/T suffixes', () => {
+    expect(parseDifficultyText('100')).toBe(100);
+    expect(parseDifficultyText('480045')).toBe(480_045);
+    expect(parseDifficultyText('1.5K')).toBe(1500);
+    expect(parseDifficultyText('2M')).toBe(2_000_000);
+    expect(parseDifficultyText('18446744073709551615')).toBeUndefined();
+    expect(parseDifficultyText('n/a')).toBeUndefined();
+    expect(parseDifficultyText('-5')).toBeUndefined();
   });
 });
