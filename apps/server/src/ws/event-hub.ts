@@ -5,12 +5,19 @@ import type { WebSocket } from 'ws';
 /** Close code for "try again later": used for slow consumers and when the hub is full. */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_GOING_AWAY = 1001;
+
+/** How long a peer we close gets to answer the close frame before its socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
 
 /** Settings of an {@link EventHub}. */
 export interface EventHubOptions {
   /** Most connected clients; extra ones are closed with 1013. Default 1000. */
   maxClients?: number;
-  /** Messages sent but not yet flushed to a client before it counts as slow. Default 256. */
+  /**
+   * Messages a client may have waiting in the server's memory (sent, not yet taken by the
+   * kernel) before it counts as slow and is closed with 1013. Default 256.
+   */
   queueSize?: number;
   /** Heartbeat: a client that did not answer the previous ping is terminated. Default 30 s. */
   pingIntervalMs?: number;
@@ -21,7 +28,10 @@ export interface EventHubOptions {
 interface Client {
   socket: WebSocket;
   alive: boolean;
-  /** Sent but not yet flushed: the per-client queue, bounded by `queueSize`. */
+  /**
+   * Sends whose callback has not run yet. Writes the kernel took synchronously also count
+   * until the next tick, so this alone is not the queue: see {@link EventHub#isSlow}.
+   */
   inFlight: number;
   miners: ReadonlySet<string> | undefined;
   events: ReadonlySet<string> | undefined;
@@ -41,6 +51,8 @@ export class EventHub {
   readonly #maxControl: number;
   readonly #stopBus: () => void;
   readonly #ping: NodeJS.Timeout;
+  /** Sockets we closed that have not finished closing, with their terminate timers. */
+  readonly #closing = new Map<WebSocket, NodeJS.Timeout>();
   #closed = false;
   #dropped = 0;
 
@@ -65,11 +77,11 @@ export class EventHub {
   /** Takes ownership of an accepted socket. */
   attach(socket: WebSocket): void {
     if (this.#closed) {
-      socket.close(CLOSE_TRY_AGAIN_LATER, 'server shutting down');
+      this.#closeSocket(socket, CLOSE_TRY_AGAIN_LATER, 'server shutting down');
       return;
     }
     if (this.#clients.size >= this.#maxClients) {
-      socket.close(CLOSE_TRY_AGAIN_LATER, 'too many clients');
+      this.#closeSocket(socket, CLOSE_TRY_AGAIN_LATER, 'too many clients');
       return;
     }
     const client: Client = {
@@ -90,14 +102,53 @@ export class EventHub {
     socket.on('error', () => socket.terminate());
   }
 
-  /** Closes every client and stops listening to the bus and the heartbeat. */
+  /**
+   * Closes every client (1001) and stops listening to the bus and the heartbeat. Peers already
+   * being dropped are destroyed now; the others get {@link CLOSE_GRACE_MS} to answer the close
+   * frame before their socket is destroyed, so a dead peer cannot hold up shutdown.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#ping);
     this.#stopBus();
-    for (const client of this.#clients) client.socket.close(1001, 'server shutting down');
+    for (const [socket, timer] of this.#closing) {
+      clearTimeout(timer);
+      socket.terminate();
+    }
+    this.#closing.clear();
+    const clients = [...this.#clients];
     this.#clients.clear();
+    for (const client of clients) {
+      this.#closeSocket(client.socket, CLOSE_GOING_AWAY, 'server shutting down');
+    }
+  }
+
+  /** Sends a close frame and destroys the socket if the peer does not answer in time. */
+  #closeSocket(socket: WebSocket, code: number, reason: string): void {
+    if (socket.readyState === socket.CLOSED) return;
+    socket.close(code, reason);
+    if (this.#closing.has(socket) || socket.readyState === socket.CLOSED) return;
+    const timer = setTimeout(() => {
+      this.#closing.delete(socket);
+      socket.terminate();
+    }, CLOSE_GRACE_MS);
+    timer.unref();
+    this.#closing.set(socket, timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.#closing.delete(socket);
+    });
+  }
+
+  /**
+   * Slow: `queueSize` sends are pending AND bytes are waiting in our memory. Pending sends
+   * alone are not enough: during a synchronous burst every callback waits for the next tick
+   * even though the kernel took each frame at once, and a fast reader must not be dropped
+   * for that. With this rule at most `queueSize` (+1) messages sit in the server per client.
+   */
+  #isSlow(client: Client): boolean {
+    return client.inFlight >= this.#queueSize && client.socket.bufferedAmount > 0;
   }
 
   #broadcast(type: string, payload: unknown): void {
@@ -107,12 +158,11 @@ export class EventHub {
     for (const client of this.#clients) {
       if (client.events && !client.events.has(type)) continue;
       if (client.miners && (typeof minerId !== 'string' || !client.miners.has(minerId))) continue;
-      if (client.inFlight >= this.#queueSize) {
+      if (this.#isSlow(client)) {
         this.#dropped += 1;
         this.#clients.delete(client);
-        client.socket.close(CLOSE_TRY_AGAIN_LATER, 'slow consumer: event queue full');
         // A peer that stopped reading may never complete the close handshake.
-        setTimeout(() => client.socket.terminate(), 1000).unref();
+        this.#closeSocket(client.socket, CLOSE_TRY_AGAIN_LATER, 'slow consumer: event queue full');
         continue;
       }
       frame ??= JSON.stringify({ type: 'event', event: type, data: payload });
@@ -131,7 +181,8 @@ export class EventHub {
     }
     client.controlMessages += 1;
     if (client.controlMessages > this.#maxControl) {
-      client.socket.close(CLOSE_POLICY_VIOLATION, 'too many control messages');
+      this.#clients.delete(client);
+      this.#closeSocket(client.socket, CLOSE_POLICY_VIOLATION, 'too many control messages');
       return;
     }
     let parsed: unknown;
@@ -160,7 +211,7 @@ export class EventHub {
   }
 
   #reply(client: Client, message: object): void {
-    if (client.inFlight >= this.#queueSize) return;
+    if (this.#isSlow(client)) return;
     client.inFlight += 1;
     client.socket.send(JSON.stringify(message), () => {
       client.inFlight -= 1;
