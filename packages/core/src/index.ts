@@ -72,4 +72,6 @@ export type { SessionEndReason, SessionRecord } from './session/session-record.j
 export type { RestartDecision } from './supervisor/restart-policy.js';
 export type { SupervisionOptions } from './supervisor/supervision-options.js';
 export { DEFAULT_SUPERVISION, resolveSupervision } from './supervisor/supervision-options.js';
+export type { GuardDecision, TemperatureGuardOptions } from './supervisor/temperature-guard.js';
+export { TemperatureGuard } from './supervisor/temperature-guard.js';
 export { CORE_VERSION } from './version.js';

@@ -9,6 +9,7 @@ const RESTART_REASONS: readonly RestartReason[] = [
   'unhealthy',
   'stall',
   'drop',
+  'overheat',
   'manual',
 ];
 
@@ -56,6 +57,39 @@ export function createMetrics(sources: MetricsSources): {
       this.reset();
       for (const miner of manager.list()) {
         this.set({ miner: miner.id, kind: miner.kind }, miner.state === 'running' ? 1 : 0);
+      }
+    },
+  });
+  // Device rows come from each miner's last sample: at most one series per configured device.
+  new Gauge({
+    name: 'rigkit_device_temperature_celsius',
+    help: 'Device temperature from the last sample, °C.',
+    labelNames: ['miner', 'device'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const miner of manager.list()) {
+        if (miner.state !== 'running') continue;
+        for (const device of miner.lastSample?.devices ?? []) {
+          if (typeof device.temperatureC === 'number')
+            this.set({ miner: miner.id, device: device.id }, device.temperatureC);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'rigkit_device_hashrate_hashes_per_second',
+    help: 'Device hashrate from the last sample, H/s.',
+    labelNames: ['miner', 'device'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const miner of manager.list()) {
+        if (miner.state !== 'running') continue;
+        for (const device of miner.lastSample?.devices ?? []) {
+          if (typeof device.hashrate === 'number')
+            this.set({ miner: miner.id, device: device.id }, device.hashrate);
+        }
       }
     },
   });

@@ -107,6 +107,7 @@ export class MinerDirectory {
       lastSample: info.lastSample
         ? { ...info.lastSample, hashrate: info.lastSample.hashrate ?? null }
         : null,
+      paused: info.paused,
     };
   }
 }

@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'miner.health',
   'miner.restart',
   'miner.session',
+  'miner.guard',
   'monitor.pressure',
 ] as const;
 

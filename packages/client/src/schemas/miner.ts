@@ -17,6 +17,11 @@ export const SupervisionPatchSchema = z
     crashLoopWindowMs: z.number().int().positive(),
     stopGraceMs: z.number().int().nonnegative(),
     restartOnCrash: z.boolean(),
+    temperatureLimitC: z.number().nonnegative(),
+    temperatureResumeC: z.number().nonnegative(),
+    temperatureSamples: z.number().int().positive(),
+    temperatureAction: z.enum(['pause', 'stop']),
+    temperatureCooldownMs: z.number().int().nonnegative(),
   })
   .partial()
   .strict();
@@ -40,6 +45,7 @@ export const MinerSchema = z.object({
   recentRestarts: z.number().int(),
   lastExit: ExitInfoSchema.nullable(),
   lastSample: SampleSchema.nullable(),
+  paused: z.boolean().describe('paused by the temperature guard'),
 });
 
 export const MinerListSchema = z.object({ miners: z.array(MinerSchema) });

@@ -101,6 +101,13 @@ export interface Adapter<Options = unknown, Session extends object = Record<stri
     ctx: { logger: Logger; dataDir: string; signal: AbortSignal },
     progress: InstallProgress,
   ): Promise<DetectResult>;
+  /**
+   * Pauses mining without stopping the process (e.g. a stdin key or an API call). Optional:
+   * the temperature guard uses it and falls back to stopping the run without it.
+   */
+  pause?(options: Options, ctx: AdapterContext<Session>): Promise<void>;
+  /** Undoes {@link Adapter.pause}. Required when `pause` is present. */
+  resume?(options: Options, ctx: AdapterContext<Session>): Promise<void>;
   /** Called after the miner's run ended (files written by `command()` can be removed here). */
   cleanup?(options: Options, ctx: AdapterContext<Session>): Promise<void>;
 }

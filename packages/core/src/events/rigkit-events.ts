@@ -13,6 +13,7 @@ export type RestartReason =
   | 'unhealthy'
   | 'stall'
   | 'drop'
+  | 'overheat'
   | 'manual';
 
 /** Every event the manager emits, by type. */
@@ -49,6 +50,16 @@ export interface RigkitEvents {
     time: number;
   };
   'miner.session': { minerId: string; phase: 'start' | 'end'; session: SessionRecord };
+  /** The temperature guard acted: why, on which device, at what temperature. */
+  'miner.guard': {
+    minerId: string;
+    action: 'pause' | 'resume' | 'stop';
+    reason: 'overheat' | 'cooled';
+    device: string;
+    temperatureC: number;
+    limitC: number;
+    time: number;
+  };
   'monitor.pressure': PressureEvent;
 }
 

@@ -19,6 +19,7 @@ import type { SessionEndReason, SessionRecord } from '../session/session-record.
 import { HealthWatch } from '../supervisor/health-watch.js';
 import { RestartPolicy } from '../supervisor/restart-policy.js';
 import type { SupervisionOptions } from '../supervisor/supervision-options.js';
+import { type GuardDecision, TemperatureGuard } from '../supervisor/temperature-guard.js';
 
 /** What the manager hands each miner: shared services, never per-miner state. */
 export interface MinerRuntime {
@@ -62,6 +63,8 @@ export interface MinerInfo {
   recentRestarts: number;
   lastExit: ExitInfo | undefined;
   lastSample: Sample | undefined;
+  /** Paused by the temperature guard (the process runs, mining is paused). */
+  paused: boolean;
 }
 
 interface Run {
@@ -72,6 +75,9 @@ interface Run {
   session: SessionRecord;
   hashrateSum: number;
   watch: HealthWatch | undefined;
+  guard: TemperatureGuard | undefined;
+  /** Paused by the temperature guard through the adapter's pause(). */
+  paused: boolean;
 }
 
 type ReadyOutcome = 'ready' | 'exited' | 'aborted' | 'timeout';
@@ -165,6 +171,7 @@ export class Miner {
       recentRestarts: this.#policy.recentRestarts(this.#rt.now()),
       lastExit: this.#lastExit,
       lastSample: this.#lastSample,
+      paused: this.#run?.paused ?? false,
     };
   }
 
@@ -369,6 +376,8 @@ export class Miner {
       session,
       hashrateSum: 0,
       watch: undefined,
+      guard: this.#makeGuard(),
+      paused: false,
     };
     this.#run = run;
     this.#transition('starting', reason);
@@ -559,7 +568,12 @@ export class Miner {
       this.#logger.error({ reason: decision.reason, restarts: decision.restarts }, 'miner gave up');
       return;
     }
-    this.#emitRestart(reason, decision.attempt, decision.delayMs);
+    this.#scheduleRestart(reason, decision.attempt, decision.delayMs);
+  }
+
+  /** `backoff` for `delayMs`, then a new run (unless a stop or restart came first). */
+  #scheduleRestart(reason: RestartReason, attempt: number, delayMs: number): void {
+    this.#emitRestart(reason, attempt, delayMs);
     this.#transition('backoff', reason);
     const generation = this.#generation;
     const epoch = this.#epoch;
@@ -567,7 +581,7 @@ export class Miner {
       this.#cancelBackoff = undefined;
       void this.#enqueue(async () => {
         if (this.#state !== 'backoff' || this.#generation !== generation) return;
-        this.#nextRestartAttempt = decision.attempt;
+        this.#nextRestartAttempt = attempt;
         await this.#launchRun(reason, epoch);
       }).catch((error: unknown) => {
         this.#logger.warn(
@@ -575,12 +589,78 @@ export class Miner {
           'restart failed',
         );
       });
-    }, decision.delayMs);
+    }, delayMs);
   }
 
   #clearBackoff(): void {
     this.#cancelBackoff?.();
     this.#cancelBackoff = undefined;
+  }
+
+  // --- temperature guard -----------------------------------------------------------------
+
+  #makeGuard(): TemperatureGuard | undefined {
+    const { temperatureLimitC, temperatureResumeC, temperatureSamples } = this.#supervision;
+    if (temperatureLimitC <= 0) return undefined;
+    return new TemperatureGuard({
+      limitC: temperatureLimitC,
+      resumeC: temperatureResumeC > 0 ? temperatureResumeC : temperatureLimitC - 10,
+      samples: temperatureSamples,
+    });
+  }
+
+  #onGuard(run: Run, decision: NonNullable<GuardDecision>): void {
+    const { temperatureAction, temperatureLimitC, temperatureCooldownMs } = this.#supervision;
+    const emit = (action: 'pause' | 'resume' | 'stop') =>
+      this.#rt.bus.emit('miner.guard', {
+        minerId: this.id,
+        action,
+        reason: action === 'resume' ? 'cooled' : 'overheat',
+        device: decision.device,
+        temperatureC: decision.temperatureC,
+        limitC: temperatureLimitC,
+        time: this.#rt.now(),
+      });
+    const canPause = this.#adapter.pause !== undefined && this.#adapter.resume !== undefined;
+    if (decision.action === 'resume') {
+      if (!run.paused) return;
+      run.paused = false;
+      run.watch?.setPaused(false);
+      emit('resume');
+      this.#adapter.resume?.(this.#options, run.ctx).catch((error: unknown) => {
+        this.#logger.warn(
+          { code: isRigkitError(error) ? error.code : undefined },
+          'resume after cool-down failed',
+        );
+      });
+      return;
+    }
+    if (temperatureAction === 'pause' && canPause) {
+      run.paused = true;
+      run.watch?.setPaused(true);
+      emit('pause');
+      this.#adapter.pause?.(this.#options, run.ctx).catch((error: unknown) => {
+        this.#logger.warn(
+          { code: isRigkitError(error) ? error.code : undefined },
+          'pause for cool-down failed',
+        );
+      });
+      return;
+    }
+    emit('stop');
+    void this.#enqueue(async () => {
+      if (this.#run !== run || this.#state !== 'running') return;
+      this.#logger.warn(
+        { device: decision.device, temperatureC: decision.temperatureC },
+        'miner too hot; stopping',
+      );
+      await this.#endRun('overheat', 'overheat');
+      if (temperatureCooldownMs === 0) {
+        this.#transition('stopped', 'overheat');
+        return;
+      }
+      this.#scheduleRestart('overheat', 0, temperatureCooldownMs);
+    }).catch(() => {});
   }
 
   // --- helpers -----------------------------------------------------------------------------
@@ -647,6 +727,8 @@ export class Miner {
       run.session.shares = { accepted: sample.shares.accepted, rejected: sample.shares.rejected };
     run.watch?.observeHashrate(sample.hashrate);
     this.#rt.bus.emit('miner.sample', { minerId: this.id, sample });
+    const decision = run.guard?.observe(sample.devices);
+    if (decision) this.#onGuard(run, decision);
     this.#safeSink(() => this.#rt.sink?.writeSample(this.id, sample));
   }
 

@@ -10,6 +10,7 @@ export type SessionEndReason =
   | 'unhealthy'
   | 'stall'
   | 'drop'
+  | 'overheat'
   | 'removed'
   | 'unclean-shutdown';
 

@@ -44,6 +44,7 @@ export class HealthWatch {
   #probing = false;
   #lastNonZeroAt: number;
   #verdictGiven = false;
+  #paused = false;
 
   constructor(options: HealthWatchOptions) {
     this.#o = options;
@@ -93,9 +94,22 @@ export class HealthWatch {
     this.#checkStall();
   }
 
+  /**
+   * While paused on purpose (the temperature guard), a zero or low hashrate is expected:
+   * stall and drop checks stand still, and the stall clock restarts on resume.
+   */
+  setPaused(paused: boolean): void {
+    this.#paused = paused;
+    if (!paused) {
+      this.#lastNonZeroAt = this.#o.now();
+      this.#lowStreak = 0;
+    }
+  }
+
   /** Feeds one hashrate reading (H/s) from a sample or probe. */
   observeHashrate(hashrate: number | undefined): void {
-    if (this.#verdictGiven || hashrate === undefined || !Number.isFinite(hashrate)) return;
+    if (this.#verdictGiven || this.#paused || hashrate === undefined || !Number.isFinite(hashrate))
+      return;
     const now = this.#o.now();
     if (hashrate > 0) this.#lastNonZeroAt = now;
     this.#checkDrop(hashrate, now);
@@ -104,7 +118,7 @@ export class HealthWatch {
 
   #checkStall(): void {
     const { stallTimeoutMs, warmupMs } = this.#o.options;
-    if (stallTimeoutMs === 0) return;
+    if (stallTimeoutMs === 0 || this.#paused) return;
     const now = this.#o.now();
     const warmupEnd = this.#o.startedAt + warmupMs;
     if (now < warmupEnd) return;

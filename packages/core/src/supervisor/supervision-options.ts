@@ -42,6 +42,20 @@ export interface SupervisionOptions {
   stopGraceMs: number;
   /** Restart after a crash at all. Default true. */
   restartOnCrash: boolean;
+  /** Temperature guard: act when any device is above this, °C; 0 disables (the default). */
+  temperatureLimitC: number;
+  /** Resume when every device is at or below this, °C. Default: the limit − 10. */
+  temperatureResumeC: number;
+  /** Hot readings in a row before the guard acts. Default 3. */
+  temperatureSamples: number;
+  /**
+   * `pause`: keep the process and pause mining through the adapter's `pause()`/`resume()`
+   * (falls back to `stop` for adapters without them). `stop`: stop the run and start again
+   * after `temperatureCooldownMs` (0: stay stopped). Default `pause`.
+   */
+  temperatureAction: 'pause' | 'stop';
+  /** Cool-down before a guard-stopped miner starts again. Default 300 000. */
+  temperatureCooldownMs: number;
 }
 
 export const DEFAULT_SUPERVISION: Readonly<SupervisionOptions> = Object.freeze({
@@ -62,6 +76,11 @@ export const DEFAULT_SUPERVISION: Readonly<SupervisionOptions> = Object.freeze({
   crashLoopWindowMs: 600_000,
   stopGraceMs: 5_000,
   restartOnCrash: true,
+  temperatureLimitC: 0,
+  temperatureResumeC: 0,
+  temperatureSamples: 3,
+  temperatureAction: 'pause',
+  temperatureCooldownMs: 300_000,
 });
 
 const INTEGER_KEYS = new Set<keyof SupervisionOptions>([
@@ -69,6 +88,7 @@ const INTEGER_KEYS = new Set<keyof SupervisionOptions>([
   'dropSamples',
   'dropWindow',
   'crashLoopMaxRestarts',
+  'temperatureSamples',
 ]);
 
 /**
@@ -90,6 +110,8 @@ export function resolveSupervision(
       problems.push(`${key}: unknown setting`);
     } else if (key === 'restartOnCrash') {
       if (typeof value !== 'boolean') problems.push(`${key}: must be a boolean`);
+    } else if (key === 'temperatureAction') {
+      if (value !== 'pause' && value !== 'stop') problems.push(`${key}: must be "pause" or "stop"`);
     } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       problems.push(`${key}: must be a finite number ≥ 0`);
     } else if (INTEGER_KEYS.has(key) && !Number.isInteger(value)) {
@@ -104,6 +126,10 @@ export function resolveSupervision(
   if (merged.dropWindow < 3) problems.push('dropWindow: must be at least 3');
   if (merged.dropSamples < 1) problems.push('dropSamples: must be at least 1');
   if (merged.dropWindow > 10_000) problems.push('dropWindow: must be at most 10000');
+  if (merged.temperatureSamples < 1) problems.push('temperatureSamples: must be at least 1');
+  if (merged.temperatureLimitC > 0 && merged.temperatureResumeC >= merged.temperatureLimitC) {
+    problems.push('temperatureResumeC: must be below temperatureLimitC');
+  }
   if (merged.backoffMaxMs < merged.backoffInitialMs) {
     problems.push('backoffMaxMs: must be ≥ backoffInitialMs');
   }

@@ -95,10 +95,29 @@ export interface FakeBehaviour {
   stats: 'ok' | 'hang' | 'garbage';
   /** Counts calls of the adapter's cleanup(). */
   cleanups?: number;
+  /** Device temperatures reported by stats(), °C. */
+  temperatures?: number[];
+  /** Calls of pause()/resume(), when the adapter is made pauseable. */
+  pauses?: string[];
 }
 
-export function fakeAdapter(behaviour: FakeBehaviour, now: () => number = Date.now) {
+export function fakeAdapter(
+  behaviour: FakeBehaviour,
+  now: () => number = Date.now,
+  capabilities: { pauseable?: boolean } = {},
+) {
+  const pausing = capabilities.pauseable
+    ? {
+        pause: async () => {
+          (behaviour.pauses ??= []).push('pause');
+        },
+        resume: async () => {
+          (behaviour.pauses ??= []).push('resume');
+        },
+      }
+    : {};
   return defineAdapter({
+    ...pausing,
     apiVersion: 1,
     kind: 'fake',
     meta: { name: 'fake-adapter', version: '1.0.0', core: '>=0.1.0' },
@@ -134,6 +153,14 @@ export function fakeAdapter(behaviour: FakeBehaviour, now: () => number = Date.n
         time: now(),
         hashrate: behaviour.hashrate,
         shares: { accepted: 3, rejected: 1 },
+        ...(behaviour.temperatures
+          ? {
+              devices: behaviour.temperatures.map((temperatureC, i) => ({
+                id: `gpu:${i}`,
+                temperatureC,
+              })),
+            }
+          : {}),
       });
     },
     cleanup: async () => {
