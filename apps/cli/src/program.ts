@@ -1,48 +1,258 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CommandContext, GlobalOptions } from './context.js';
+import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
+import type { ProgramIO } from './io.js';
 
-/** Exit codes of the `rigkit` command; documented in the README and stable. */
-export const ExitCode = {
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  config: 3,
-  notFound: 4,
-  serverUnreachable: 5,
-} as const;
+export { ExitCode } from './exit-codes.js';
+export type { ProgramIO, ServerTarget } from './io.js';
 
-function packageVersion(): string {
+/** The version in this package's manifest (read once, no dependency loaded for it). */
+export function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
 }
 
-/** Options for {@link createProgram}: where output goes, so tests need no real terminal. */
-export interface ProgramIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}`);
+    }
+    return n;
+  };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) {
+    throw new InvalidArgumentError('must be a port number from 0 to 65535');
+  }
+  return n;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /**
- * Builds the `rigkit` command tree. Construction does no I/O beyond reading the version;
- * each action does its own.
+ * Builds the `rigkit` command tree. Nothing heavy is imported here: each action imports its
+ * command module (and through it `@rigkit/client`, zod, ws or `@rigkit/server`) when it runs,
+ * so `rigkit --version` and `--help` stay fast.
+ *
+ * Actions resolve on success and throw on failure; {@link runCli} maps errors to exit codes.
  */
 export function createProgram(io: ProgramIO): Command {
   const program = new Command('rigkit')
     .description('Run and supervise miner processes.')
     .version(packageVersion(), '-V, --version')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(text.replace(/^error: /, 'rigkit: ')),
+    })
+    .exitOverride()
+    .showSuggestionAfterError()
+    .option('--data-dir <dir>', 'Rigkit data dir (default: $RIGKIT_DATA_DIR or the OS data dir)')
+    .option('--url <url>', 'server URL (default: from <data-dir>/server.json; $RIGKIT_URL)')
+    .option('--token <token>', 'API token (default: $RIGKIT_TOKEN or <data-dir>/api-token)')
+    .option('--json', 'machine-readable output: one JSON document on stdout')
+    .option('-q, --quiet', 'no progress lines on stderr')
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  /** Runs a command module's function with a context built from the global options. */
+  const run = async (
+    command: Command,
+    body: (ctx: CommandContext) => Promise<unknown>,
+  ): Promise<void> => {
+    const { createContext } = await import('./context.js');
+    await body(createContext(io, command.optsWithGlobals<GlobalOptions>()));
+  };
 
   program
     .command('serve')
-    .description('Run the Rigkit server (REST, WebSocket, dashboard).')
-    .option('--demo', 'run with simulated miners and an embedded SQLite file')
-    .action(function serve() {
-      io.stderr(
-        'rigkit serve: the server is not built yet (see the open server issue). ' +
-          'Available today: @rigkit/core, @rigkit/testkit.\n',
+    .description('run the Rigkit server (REST API, event stream, metrics) until Ctrl-C')
+    .option('-c, --config <file>', 'config file (default: rigkit.config.{ts,js,mjs,json} here)')
+    .option('--demo', 'run with simulated miners')
+    .option('--host <host>', 'address to bind (default 127.0.0.1)')
+    .addOption(new Option('--port <port>', 'port to listen on (default 7420)').argParser(port))
+    .addOption(
+      new Option('--log-level <level>', 'server log level').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .action(async (opts, command: Command) => {
+      const { serve } = await import('./commands/serve.js');
+      await run(command, (ctx) => serve(ctx, opts));
+    });
+
+  program
+    .command('ls')
+    .description('list miners: id, name, kind, state, hashrate, uptime, restarts')
+    .action(async (_opts, command: Command) => {
+      const { ls } = await import('./commands/ls.js');
+      await run(command, (ctx) => ls(ctx));
+    });
+
+  program
+    .command('status')
+    .description('one miner in detail, or the server and a summary of all miners')
+    .argument('[id]', 'miner id')
+    .action(async (id: string | undefined, _opts, command: Command) => {
+      const { status } = await import('./commands/status.js');
+      await run(command, (ctx) => status(ctx, id));
+    });
+
+  for (const action of ['start', 'stop', 'restart'] as const) {
+    program
+      .command(action)
+      .description(
+        {
+          start: 'start a miner and wait until it runs',
+          stop: 'stop a miner',
+          restart: 'restart a miner and wait until it runs',
+        }[action],
+      )
+      .argument('<id>', 'miner id')
+      .action(async (id: string, _opts, command: Command) => {
+        const { lifecycle } = await import('./commands/lifecycle.js');
+        await run(command, (ctx) => lifecycle(ctx, action, id));
+      });
+  }
+
+  program
+    .command('add')
+    .description('add a miner')
+    .argument('<kind>', 'adapter kind, e.g. xmrig (see `rigkit adapters`)')
+    .requiredOption('-n, --name <name>', 'display name')
+    .option('--id <id>', 'stable id ([A-Za-z0-9_-], default: generated)')
+    .option('-o, --option <key=value>', 'a miner option; repeatable; dotted keys nest', collect)
+    .option('--options-json <json>', 'all miner options as one JSON object')
+    .option('--autostart', 'start it now and whenever the server starts')
+    .action(async (kind: string, opts, command: Command) => {
+      const { add } = await import('./commands/add.js');
+      await run(command, (ctx) => add(ctx, kind, opts));
+    });
+
+  program
+    .command('rm')
+    .description('remove a miner (stopping it first)')
+    .argument('<id>', 'miner id')
+    .action(async (id: string, _opts, command: Command) => {
+      const { rm } = await import('./commands/rm.js');
+      await run(command, (ctx) => rm(ctx, id));
+    });
+
+  program
+    .command('logs')
+    .description("print a miner's recent output; -f follows it until Ctrl-C")
+    .argument('<id>', 'miner id')
+    .option('-f, --follow', 'keep printing new lines')
+    .addOption(
+      new Option('-n, --tail <lines>', 'how many recent lines')
+        .argParser(positiveInt('--tail', 1000))
+        .default(100),
+    )
+    .addOption(
+      new Option('--poll-ms <ms>', 'poll interval while the event stream is down')
+        .argParser(positiveInt('--poll-ms', 60_000))
+        .default(1000)
+        .hideHelp(),
+    )
+    .action(
+      async (
+        id: string,
+        opts: { follow?: boolean; tail: number; pollMs: number },
+        command: Command,
+      ) => {
+        const { logs } = await import('./commands/logs.js');
+        await run(command, (ctx) => logs(ctx, id, opts));
+      },
+    );
+
+  program
+    .command('history')
+    .description('hashrate over time as a sparkline with min / avg / max')
+    .argument('<id>', 'miner id')
+    .addOption(
+      new Option('--since <duration>', 'how far back: 15m, 24h, 7d …')
+        .default('24h'),
+    )
+    .addOption(
+      new Option('--max-points <n>', 'most points (default: terminal width; 500 with --json)')
+        .argParser(positiveInt('--max-points', 5000)),
+    )
+    .action(async (id: string, opts: { since: string; maxPoints?: number }, command: Command) => {
+      const [{ history }, { parseDuration }, { usageError }] = await Promise.all([
+        import('./commands/history.js'),
+        import('./output/duration.js'),
+        import('./exit-codes.js'),
+      ]);
+      const sinceMs = parseDuration(opts.since);
+      if (sinceMs === undefined) {
+        throw usageError(`--since: "${opts.since}" is not a duration like 15m, 24h or 7d`);
+      }
+      await run(command, (ctx) =>
+        history(ctx, id, {
+          sinceMs,
+          ...(opts.maxPoints === undefined ? {} : { maxPoints: opts.maxPoints }),
+        }),
       );
-      process.exitCode = ExitCode.failure;
+    });
+
+  program
+    .command('adapters')
+    .description('the miner kinds the server can run')
+    .action(async (_opts, command: Command) => {
+      const { adapters } = await import('./commands/adapters.js');
+      await run(command, (ctx) => adapters(ctx));
+    });
+
+  program
+    .command('doctor')
+    .description('check Node.js, data dir, server, database, port and miner binaries')
+    .addOption(
+      new Option('--port <port>', 'the port `rigkit serve` would use').argParser(port).default(7420),
+    )
+    .action(async (opts: { port: number }, command: Command) => {
+      const { doctor } = await import('./commands/doctor.js');
+      await run(command, (ctx) => doctor(ctx, { port: opts.port }));
+    });
+
+  program
+    .command('token')
+    .description('print the API token (from --token, $RIGKIT_TOKEN or the data dir)')
+    .action(async (_opts, command: Command) => {
+      const { token } = await import('./commands/token.js');
+      await run(command, (ctx) => token(ctx));
+    });
+
+  program
+    .command('sim')
+    .description('run a miner simulator in the foreground (e.g. `rigkit sim xmrig -- --help`)')
+    .argument('<kind>', 'simulator: xmrig')
+    .argument('[args...]', 'arguments for the simulator (put them after -- )')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (kind: string, args: string[], _opts, command: Command) => {
+      const { sim } = await import('./commands/sim.js');
+      await run(command, (ctx) => sim(ctx, kind, args));
+    });
+
+  program
+    .command('proxy')
+    .description('the stratum proxy (not available yet)')
+    .argument('[args...]')
+    .allowUnknownOption()
+    .action(async (_args: string[], _opts, command: Command) => {
+      const { proxy } = await import('./commands/proxy.js');
+      await run(command, (ctx) => proxy(ctx));
     });
 
   return program;

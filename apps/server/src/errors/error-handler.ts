@@ -21,7 +21,36 @@ const FASTIFY_CODES: Readonly<Record<string, [string, number, string]>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['E_UNSUPPORTED_MEDIA_TYPE', 415, 'unsupported content type'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['E_BAD_JSON', 400, 'content length does not match the body'],
   FST_ERR_BAD_URL: ['E_ROUTE_NOT_FOUND', 404, 'malformed URL'],
+  FST_ERR_MAX_PARAM_LENGTH: ['E_URI_TOO_LONG', 414, 'a path segment is too long'],
 };
+
+/** Codes for error replies that a plugin sent without a body (see the onSend safety net). */
+const EMPTY_BODY_CODES: Readonly<Record<number, [string, string]>> = {
+  400: ['E_BAD_REQUEST', 'bad request'],
+  401: ['E_UNAUTHORIZED', 'unauthorized'],
+  403: ['E_FORBIDDEN', 'forbidden'],
+  404: ['E_ROUTE_NOT_FOUND', 'not found'],
+  405: ['E_METHOD_NOT_ALLOWED', 'method not allowed'],
+  426: ['E_UPGRADE_REQUIRED', 'this path only accepts WebSocket upgrades'],
+};
+
+/**
+ * For fastify's `frameworkErrors` option: the router answers a malformed URL (`%zz`) or an
+ * over-long path parameter itself, before any hook or error handler runs, with fastify's own
+ * body. Passing this handler makes those answers use the envelope too.
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const [code, status, message] = (error.code ? FASTIFY_CODES[error.code] : undefined) ?? [
+    'E_BAD_REQUEST',
+    400,
+    'bad request',
+  ];
+  reply.code(status).send(envelope(code, message));
+}
 
 /**
  * Installs the one error envelope `{ error: { code, message, details? } }` for every failure.
@@ -65,6 +94,22 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).send(envelope('E_INTERNAL', 'internal error'));
+  });
+
+  // Safety net: a plugin that answers an error without a body (e.g. @fastify/websocket's 404
+  // for a plain GET on a WebSocket route) still produces the envelope.
+  app.addHook('onSend', function envelopeEmptyErrors(request, reply, payload, done) {
+    const empty = payload === undefined || payload === null || payload === '';
+    if (!empty || reply.statusCode < 400 || request.method === 'HEAD') {
+      done(null, payload);
+      return;
+    }
+    const [code, message] = EMPTY_BODY_CODES[reply.statusCode] ?? [
+      reply.statusCode >= 500 ? 'E_INTERNAL' : 'E_BAD_REQUEST',
+      reply.statusCode >= 500 ? 'internal error' : 'request failed',
+    ];
+    reply.header('content-type', 'application/json; charset=utf-8');
+    done(null, JSON.stringify(envelope(code, message)));
   });
 
   app.setNotFoundHandler(function notFound(request, reply) {

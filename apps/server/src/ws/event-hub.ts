@@ -128,7 +128,7 @@ export class EventHub {
   #closeSocket(socket: WebSocket, code: number, reason: string): void {
     if (socket.readyState === socket.CLOSED) return;
     socket.close(code, reason);
-    if (this.#closing.has(socket) || socket.readyState === socket.CLOSED) return;
+    if (this.#closing.has(socket)) return;
     const timer = setTimeout(() => {
       this.#closing.delete(socket);
       socket.terminate();

@@ -109,10 +109,10 @@ export function fakeAdapter(
   const pausing = capabilities.pauseable
     ? {
         pause: async () => {
-          (behaviour.pauses ??= []).push('pause');
+          behaviour.pauses = [...(behaviour.pauses ?? []), 'pause'];
         },
         resume: async () => {
-          (behaviour.pauses ??= []).push('resume');
+          behaviour.pauses = [...(behaviour.pauses ?? []), 'resume'];
         },
       }
     : {};
