@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './context.js';
-import { EXIT_CODES_HELP, ExitCode } from './exit-codes.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { ProgramIO } from './io.js';
 
 export { ExitCode } from './exit-codes.js';
@@ -180,13 +180,12 @@ export function createProgram(io: ProgramIO): Command {
     .command('history')
     .description('hashrate over time as a sparkline with min / avg / max')
     .argument('<id>', 'miner id')
+    .addOption(new Option('--since <duration>', 'how far back: 15m, 24h, 7d …').default('24h'))
     .addOption(
-      new Option('--since <duration>', 'how far back: 15m, 24h, 7d …')
-        .default('24h'),
-    )
-    .addOption(
-      new Option('--max-points <n>', 'most points (default: terminal width; 500 with --json)')
-        .argParser(positiveInt('--max-points', 5000)),
+      new Option(
+        '--max-points <n>',
+        'most points (default: terminal width; 500 with --json)',
+      ).argParser(positiveInt('--max-points', 5000)),
     )
     .action(async (id: string, opts: { since: string; maxPoints?: number }, command: Command) => {
       const [{ history }, { parseDuration }, { usageError }] = await Promise.all([
@@ -218,7 +217,9 @@ export function createProgram(io: ProgramIO): Command {
     .command('doctor')
     .description('check Node.js, data dir, server, database, port and miner binaries')
     .addOption(
-      new Option('--port <port>', 'the port `rigkit serve` would use').argParser(port).default(7420),
+      new Option('--port <port>', 'the port `rigkit serve` would use')
+        .argParser(port)
+        .default(7420),
     )
     .action(async (opts: { port: number }, command: Command) => {
       const { doctor } = await import('./commands/doctor.js');
