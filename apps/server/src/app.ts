@@ -12,7 +12,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { bearerToken, tokensMatch } from './auth/verify-token.js';
-import { installErrorHandling } from './errors/error-handler.js';
+import { handleFrameworkError, installErrorHandling } from './errors/error-handler.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import { MinerDirectory } from './miners/miner-directory.js';
 import { minerRoutes } from './routes/miner-routes.js';
@@ -74,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<RigkitApp> {
     return503OnClosing: true,
     forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
+    // Router-level errors (bad percent-encoding, overlong params) get our envelope too.
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -107,7 +109,17 @@ export async function buildApp(options: AppOptions): Promise<RigkitApp> {
         ),
     });
   }
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const hub = new EventHub(manager.events, options.ws);
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // Our hub closes its clients with 1001 and cuts off peers that never finish the close
+    // handshake; the plugin's default would wait up to 30 s for each of them.
+    preClose(done) {
+      hub.close();
+      this.websocketServer.close();
+      done();
+    },
+  });
 
   // Auth: control calls and the event stream always need the token; reads only when asked.
   app.addHook('onRequest', async function authenticate(request) {
@@ -127,7 +139,6 @@ export async function buildApp(options: AppOptions): Promise<RigkitApp> {
   });
 
   const directory = new MinerDirectory(manager, store);
-  const hub = new EventHub(manager.events, options.ws);
   const metrics = createMetrics({
     manager,
     wsClients: () => hub.size,
@@ -140,26 +151,27 @@ export async function buildApp(options: AppOptions): Promise<RigkitApp> {
 
   await app.register(
     async function apiV1(api) {
-      await api.register(minerRoutes, { directory, store, now });
+      await api.register(minerRoutes, { manager, directory, store, now });
       await api.register(systemRoutes, { manager, store, startedAt, accepting: () => accepting });
-      api.get(
-        '/events',
-        {
-          websocket: true,
-          schema: { hide: true },
-          preValidation: async function checkOrigin(request) {
-            if (!isAllowedOrigin(request.headers.origin, options.ws?.allowedOrigins ?? [])) {
-              throw new RigkitError(
-                'E_FORBIDDEN_ORIGIN',
-                'this Origin may not open the event stream',
-              );
-            }
-          },
+      api.route({
+        method: 'GET',
+        url: '/events',
+        schema: { hide: true },
+        handler: async function notAnUpgrade() {
+          throw new RigkitError('E_UPGRADE_REQUIRED', 'this path only accepts WebSocket upgrades');
         },
-        function events(socket) {
+        wsHandler: function events(socket) {
           hub.attach(socket);
         },
-      );
+        preValidation: async function checkOrigin(request) {
+          if (!isAllowedOrigin(request.headers.origin, options.ws?.allowedOrigins ?? [])) {
+            throw new RigkitError(
+              'E_FORBIDDEN_ORIGIN',
+              'this Origin may not open the event stream',
+            );
+          }
+        },
+      });
     },
     { prefix: API_PREFIX },
   );

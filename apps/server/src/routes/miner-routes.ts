@@ -14,6 +14,7 @@ import {
   SessionsResponseSchema,
   StdinBodySchema,
 } from '@rigkit/client';
+import type { Manager } from '@rigkit/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { MinerDirectory } from '../miners/miner-directory.js';
@@ -28,6 +29,7 @@ const errors = {
 };
 
 export interface MinerRoutesOptions {
+  manager: Manager;
   directory: MinerDirectory;
   store: ServerStore | undefined;
   now: () => number;
@@ -38,14 +40,27 @@ export const minerRoutes: FastifyPluginAsyncZod<MinerRoutesOptions> = async func
   app,
   opts,
 ) {
-  const { directory, store, now } = opts;
+  const { manager, directory, store, now } = opts;
   const tags = ['miners'];
+
+  // GET /miners is the hot read (dashboards poll it): its body is serialised once per change
+  // of any miner, not once per request. Every state change, sample and log line is an event.
+  let listBody: string | undefined;
+  const invalidate = () => {
+    listBody = undefined;
+  };
+  const stopWatching = manager.events.onAny(invalidate);
+  app.addHook('onClose', async () => stopWatching());
 
   app.get(
     '/miners',
     { schema: { tags, response: { 200: MinerListSchema } } },
-    async function listMiners() {
-      return { miners: directory.list().map((m) => directory.toDto(m)) };
+    async function listMiners(_request, reply) {
+      listBody ??= JSON.stringify(
+        MinerListSchema.parse({ miners: directory.list().map((m) => directory.toDto(m)) }),
+      );
+      // A pre-serialised string bypasses the schema serializer (it was checked by parse above).
+      return reply.type('application/json; charset=utf-8').send(listBody as never);
     },
   );
 
@@ -87,6 +102,7 @@ export const minerRoutes: FastifyPluginAsyncZod<MinerRoutesOptions> = async func
     },
     async function patchMiner(request) {
       await directory.update(request.params.id, request.body);
+      invalidate(); // name and autostart live in the server, not in core: no event fires
       return directory.toDto(directory.get(request.params.id));
     },
   );
