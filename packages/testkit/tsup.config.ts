@@ -3,8 +3,14 @@ import { rigkitTsup } from '../../tsup.config.base.js';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-// `fake-process` is a bin: it must land at dist/fake-process.js, next to index.js.
+// `fake-process` and `sim-xmrig` are bins: they must land at dist/<name>.js, next to index.js.
+// `simulators` is the vitest-free entry (`@rigkit/testkit/simulators`).
 export default rigkitTsup(
-  { index: 'src/index.ts', 'fake-process': 'src/fake-process/fake-process.ts' },
+  {
+    index: 'src/index.ts',
+    simulators: 'src/simulators.ts',
+    'fake-process': 'src/fake-process/fake-process.ts',
+    'sim-xmrig': 'src/sim/xmrig/bin.ts',
+  },
   { define: { __RIGKIT_TESTKIT_VERSION__: JSON.stringify(version) } },
 );

@@ -28,3 +28,26 @@ export type { ResourceSnapshot } from './leaks/snapshot-resources.js';
 export { diffResources, snapshotResources } from './leaks/snapshot-resources.js';
 // Processes
 export { isProcessAlive, waitForProcessExit } from './process/process-alive.js';
+// Simulators (also at `@rigkit/testkit/simulators`, which does not import vitest)
+export type {
+  CryptoNotePool,
+  CryptoNotePoolOptions,
+  CryptoNotePoolStats,
+  StartXmrigSimulatorOptions,
+  WaitForLineOptions,
+  XmrigLineShape,
+  XmrigSimulatorArgsOptions,
+  XmrigSimulatorExit,
+  XmrigSimulatorFaults,
+  XmrigSimulatorPoolArgs,
+  XmrigSimulatorProcess,
+} from './simulators.js';
+export {
+  matchXmrigLine,
+  simXmrigPath,
+  startCryptoNotePool,
+  startXmrigSimulator,
+  writeXmrigSimulatorWrapper,
+  XMRIG_LINE_SHAPES,
+  xmrigSimulatorArgs,
+} from './simulators.js';

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from './line-splitter.js';
+
+describe('LineSplitter', () => {
+  it('joins lines split across chunks and splits chunks holding several lines', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter(
+      1024,
+      (line) => lines.push(line),
+      () => {},
+    );
+    splitter.push(Buffer.from('{"a":'));
+    splitter.push(Buffer.from('1}\n{"b":2}\r\n{"c"'));
+    splitter.push(Buffer.from(':3}\n'));
+    expect(lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+  });
+
+  it('gives up on a line longer than the limit, once', () => {
+    const lines: string[] = [];
+    let overflows = 0;
+    const splitter = new LineSplitter(
+      8,
+      (line) => lines.push(line),
+      () => overflows++,
+    );
+    splitter.push(Buffer.from('ok\n0123456'));
+    splitter.push(Buffer.from('789\nlater\n'));
+    expect(lines).toEqual(['ok']);
+    expect(overflows).toBe(1);
+  });
+});

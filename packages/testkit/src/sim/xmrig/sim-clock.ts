@@ -1,0 +1,74 @@
+/** Cancels a timer made by {@link SimClock}. Calling it twice is harmless. */
+export type CancelTimer = () => void;
+
+/**
+ * Simulated time for the xmrig simulator. `--sim-time-scale N` makes it run N times faster
+ * than real time, so a test sees the 60 s hashrate window fill in 60/N seconds. Timers are real
+ * Node timers (the simulator is a separate process, fake timers would not help); only their
+ * durations derive from the scale.
+ *
+ * The clock owns every timer it makes, so {@link dispose} leaves nothing behind.
+ */
+export class SimClock {
+  readonly #scale: number;
+  readonly #origin: number;
+  readonly #now: () => number;
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  /**
+   * @param scale how much faster than real time simulated time runs (> 0).
+   * @param now a monotonic millisecond clock (tests may pass their own).
+   */
+  constructor(scale = 1, now: () => number = () => performance.now()) {
+    if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`bad time scale ${scale}`);
+    this.#scale = scale;
+    this.#now = now;
+    this.#origin = now();
+  }
+
+  get scale(): number {
+    return this.#scale;
+  }
+
+  /** Simulated milliseconds since the clock was made. */
+  nowMs(): number {
+    return (this.#now() - this.#origin) * this.#scale;
+  }
+
+  /** Simulated seconds since the clock was made. */
+  nowSeconds(): number {
+    return this.nowMs() / 1000;
+  }
+
+  /** How many real milliseconds `simMs` simulated milliseconds take. */
+  toRealMs(simMs: number): number {
+    return simMs / this.#scale;
+  }
+
+  /** Runs `callback` after `simMs` simulated milliseconds. */
+  after(simMs: number, callback: () => void): CancelTimer {
+    return this.afterReal(this.toRealMs(simMs), callback);
+  }
+
+  /** Runs `callback` after `realMs` real milliseconds (fault injection is in real time). */
+  afterReal(realMs: number, callback: () => void): CancelTimer {
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        callback();
+      },
+      Math.max(0, realMs),
+    );
+    this.#timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.#timers.delete(timer);
+    };
+  }
+
+  /** Clears every pending timer. */
+  dispose(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
