@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import envPaths from 'env-paths';
@@ -12,15 +13,25 @@ export const TOKEN_FILE = 'api-token';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Where Rigkit keeps its files: explicit → `RIGKIT_DATA_DIR` → the OS data dir. The same rule
- * as `resolveDataDir()` of `@rigkit/server`, repeated here so that commands which only talk to
- * the API never load the server (fastify) just to find it.
+ * Where Rigkit keeps its files: explicit → `RIGKIT_DATA_DIR` → a `.rigkit-data` folder in the
+ * working directory (what `npm start` / `rigkit serve --demo` creates) → the OS data dir. The
+ * same rule as `resolveDataDir()` of `@rigkit/server`, repeated here so that commands which
+ * only talk to the API never load the server (fastify) just to find it.
  */
-export function resolveDataDir(explicit?: string, env: Env = process.env): string {
+export function resolveDataDir(
+  explicit?: string,
+  env: Env = process.env,
+  cwd = process.cwd(),
+): string {
   if (explicit) return resolve(explicit);
   if (env.RIGKIT_DATA_DIR) return resolve(env.RIGKIT_DATA_DIR);
+  const local = join(cwd, LOCAL_DATA_DIR);
+  if (existsSync(local)) return local;
   return envPaths('rigkit', { suffix: '' }).data;
 }
+
+/** The project-local data dir name. */
+export const LOCAL_DATA_DIR = '.rigkit-data';
 
 /** The content of `<dataDir>/server.json`. */
 export interface ServerInfo {

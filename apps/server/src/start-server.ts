@@ -6,13 +6,15 @@ import {
   createManager,
   isRigkitError,
   type Manager,
+  Scope,
 } from '@rigkit/core';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ensureTokenFile, TOKEN_FILE } from './auth/token-file.js';
 import { loadAdapters } from './config/load-adapters.js';
 import { loadConfig } from './config/load-config.js';
-import { resolveDataDir } from './config/resolve-data-dir.js';
+import { LOCAL_DATA_DIR, resolveDataDir } from './config/resolve-data-dir.js';
+import { startDemo } from './demo/start-demo.js';
 import { createServerLogger } from './logging/create-server-logger.js';
 import { isLoopbackHost } from './security/loopback.js';
 import type { ServerStore } from './store/server-store.js';
@@ -35,7 +37,12 @@ export interface StartServerOptions {
   storage?: boolean;
   /** Install SIGINT/SIGTERM handling with a grace period (default true). */
   handleSignals?: boolean;
-  /** Runs after the server listens, before autostart (the demo uses it to add miners). */
+  /**
+   * Demo mode: a pool simulator and three simulated xmrig miners mining against it; the data
+   * dir defaults to `./.rigkit-data`. Everything else is the real server.
+   */
+  demo?: boolean;
+  /** Runs after the server listens, before autostart. */
   onListening?: (server: RunningServer) => Promise<void>;
   cwd?: string;
 }
@@ -62,7 +69,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config = loaded.config;
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
-  const dataDir = resolveDataDir(options.dataDir ?? config.dataDir);
+  const cwd = options.cwd ?? process.cwd();
+  const dataDir =
+    options.demo && !options.dataDir && !config.dataDir && !process.env.RIGKIT_DATA_DIR
+      ? join(cwd, LOCAL_DATA_DIR)
+      : resolveDataDir(options.dataDir ?? config.dataDir, process.env, cwd);
   if (!isLoopbackHost(host) && !config.auth.token) {
     throw new ConfigInvalidError('server settings', [
       {
@@ -76,54 +87,67 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (config.auth.token) await writeFile(join(dataDir, TOKEN_FILE), `${token}\n`, { mode: 0o600 });
 
   const logger = createServerLogger(options.logLevel ?? config.log.level);
-  const adapters = [
-    ...(options.adapters ?? []),
-    ...(options.skipConfiguredAdapters ? [] : await loadAdapters(config.adapters, loaded.baseDir)),
-  ];
-  const store: ServerStore | undefined =
-    options.storage === false || config.storage === false
-      ? undefined
-      : await openStore(join(dataDir, config.storage.file ?? 'rigkit.db'), logger);
-
-  const manager = createManager({
-    adapters,
-    dataDir,
-    logger,
-    sink: store?.sink,
-    supervision: config.supervision,
-    sampleIntervalMs: config.sampleIntervalMs,
-  });
-  const built = await buildApp({
-    manager,
-    store,
-    token,
-    logger,
-    protectReads: !isLoopbackHost(host),
-    bodyLimit: config.limits.bodyLimitBytes,
-    rateLimitPerMinute: config.limits.rateLimitPerMinute,
-    ws: config.ws,
-  });
-  built.app.server.headersTimeout = 15_000;
-
-  let closing: Promise<void> | undefined;
+  // Everything opened from here on is released in reverse order by one scope: on close, and
+  // on a failure half-way through start-up.
+  const scope = new Scope({ onError: (err) => logger.error({ err }, 'shutdown step failed') });
   let uninstallSignals: (() => void) | undefined;
+  let stopAccepting = () => {};
+  let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       uninstallSignals?.();
-      built.stopAccepting();
-      await rm(join(dataDir, SERVER_INFO_FILE), { force: true });
-      // Stop taking requests and close WebSockets first, then the miners, then flush storage.
-      await built.app.close();
-      await manager.close();
-      await store?.close();
+      stopAccepting();
+      await scope.dispose();
       logger.info('rigkit server stopped');
       logger.flush();
     })();
     return closing;
   };
-
   try {
+    const configured = options.skipConfiguredAdapters
+      ? []
+      : await loadAdapters(config.adapters, loaded.baseDir);
+    const store: ServerStore | undefined =
+      options.storage === false || config.storage === false
+        ? undefined
+        : await openStore(join(dataDir, config.storage.file ?? 'rigkit.db'), logger);
+    if (store) scope.defer(() => store.close());
+    const demo = options.demo ? await startDemo() : undefined;
+    if (demo) scope.defer(() => demo.close());
+    const adapters = [
+      ...(demo ? [demo.adapter] : []),
+      ...(options.adapters ?? []),
+      // In demo mode the simulator-backed xmrig adapter takes the kind of the real one.
+      ...configured.filter((adapter) => !demo || adapter.kind !== demo.adapter.kind),
+    ];
+    const manager = createManager({
+      adapters,
+      dataDir,
+      logger,
+      sink: store?.sink,
+      supervision: config.supervision,
+      sampleIntervalMs: config.sampleIntervalMs,
+    });
+    scope.defer(() => manager.close());
+    const built = await buildApp({
+      manager,
+      store,
+      token,
+      logger,
+      protectReads: !isLoopbackHost(host),
+      bodyLimit: config.limits.bodyLimitBytes,
+      rateLimitPerMinute: config.limits.rateLimitPerMinute,
+      ws: config.ws,
+    });
+    // Stop taking requests and close WebSockets first, then the miners, then flush storage.
+    scope.defer(() => built.app.close());
+    scope.defer(() => rm(join(dataDir, SERVER_INFO_FILE), { force: true }));
+    stopAccepting = () => built.stopAccepting();
+    built.app.server.headersTimeout = 15_000;
+
+    const demoIds = new Set(demo?.miners.map((m) => m.id));
     for (const stored of (await store?.listMiners()) ?? []) {
+      if (demoIds.has(stored.id)) continue; // recreated below with this run's pool address
       await built.directory.restore(stored).catch((error: unknown) => {
         logger.warn(
           { minerId: stored.id, code: isRigkitError(error) ? error.code : undefined },
@@ -131,9 +155,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         );
       });
     }
-    for (const declared of config.miners) {
+    for (const declared of [...config.miners, ...(demo?.miners ?? [])]) {
       if (declared.id && manager.find(declared.id)) continue;
-      await built.directory.create({ ...declared, id: declared.id });
+      await built.directory.create({
+        kind: declared.kind,
+        name: declared.name,
+        id: declared.id,
+        options: declared.options ?? {},
+        autostart: declared.autostart ?? false,
+        supervision: declared.supervision,
+      });
     }
     await manager.start();
     const address = await built.app.listen({ host, port });

@@ -62,6 +62,7 @@ export async function serve(ctx: CommandContext, opts: ServeOptions): Promise<vo
   }
   const dataDirFlag = explicitDataDir === undefined ? '' : ` --data-dir ${server.dataDir}`;
   ctx.note(
-    `ready. In another terminal try:\n  rigkit${dataDirFlag} ls\n  rigkit${dataDirFlag} status\nPress Ctrl-C to stop.`,
+    // `npx` finds the workspace's bin after `npm ci`; a global install needs no prefix.
+    `ready. In another terminal (same folder) try:\n  npx rigkit${dataDirFlag} ls\n  npx rigkit${dataDirFlag} stop <id>\nMetrics: ${server.url}/metrics  API docs: ${server.url}/api/v1/docs\nPress Ctrl-C to stop.`,
   );
 }

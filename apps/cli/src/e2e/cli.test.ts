@@ -1,7 +1,7 @@
 // End-to-end: the BUILT `rigkit` (dist/bin.js) against a real server with simulated miners.
 // Build first: `npx turbo run build --filter=rigkit...`.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +125,15 @@ describe('rigkit against a running server', () => {
     expect(resolveDataDir(undefined, { RIGKIT_DATA_DIR: '/x/y' })).toBe(
       serverResolveDataDir(undefined, { RIGKIT_DATA_DIR: '/x/y' }),
     );
+    // A project-local .rigkit-data (what `npm start` creates) wins over the OS data dir.
+    const project = mkdtempSync(join(tmpdir(), 'rigkit-project-'));
+    try {
+      mkdirSync(join(project, '.rigkit-data'));
+      expect(resolveDataDir(undefined, {}, project)).toBe(join(project, '.rigkit-data'));
+      expect(serverResolveDataDir(undefined, {}, project)).toBe(join(project, '.rigkit-data'));
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('ls --json prints one schema-valid document', async () => {
