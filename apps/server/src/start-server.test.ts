@@ -45,6 +45,50 @@ describe('startServer', () => {
     });
   });
 
+  it('persists miners and sessions in SQLite and restores them on the next start', async () => {
+    const options = base();
+    const first = await startServer(options);
+    const headers = {
+      authorization: `Bearer ${first.token}`,
+      'content-type': 'application/json',
+      connection: 'close',
+    };
+    const created = await fetch(`${first.url}/api/v1/miners`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        kind: 'memory',
+        name: 'kept',
+        id: 'keep1',
+        autostart: true,
+        options: { hashrate: 77 },
+      }),
+    });
+    expect(created.status).toBe(201);
+    await first.manager.get('keep1').start();
+    await first.manager.get('keep1').sample();
+    await first.close();
+
+    const second = await startServer(options);
+    const miner = second.manager.get('keep1');
+    expect(miner.state).toBe('running'); // restored and autostarted
+    const sessions = (await (
+      await fetch(`${second.url}/api/v1/miners/keep1/sessions`, {
+        headers: { connection: 'close' },
+      })
+    ).json()) as { sessions: Array<{ endReason: string | null }> };
+    expect(sessions.sessions.map((s) => s.endReason)).toContain('stopped');
+    const history = (await (
+      await fetch(
+        `${second.url}/api/v1/miners/keep1/history?from=${Date.now() - 120_000}&maxPoints=100`,
+        { headers: { connection: 'close' } },
+      )
+    ).json()) as { resolution: string; points: Array<{ hashrate: number | null }> };
+    expect(history.resolution).toBe('raw');
+    expect(history.points.some((p) => p.hashrate === 77)).toBe(true);
+    await second.close();
+  });
+
   it('reuses the token on the next start', async () => {
     const options = base();
     const first = await startServer(options);

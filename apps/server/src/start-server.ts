@@ -17,6 +17,7 @@ import { LOCAL_DATA_DIR, resolveDataDir } from './config/resolve-data-dir.js';
 import { startDemo } from './demo/start-demo.js';
 import { createServerLogger } from './logging/create-server-logger.js';
 import { isLoopbackHost } from './security/loopback.js';
+import { openSqliteStore } from './store/open-sqlite-store.js';
 import type { ServerStore } from './store/server-store.js';
 
 /** File in the data dir that tells the CLI where the running server listens. */
@@ -110,7 +111,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const store: ServerStore | undefined =
       options.storage === false || config.storage === false
         ? undefined
-        : await openStore(join(dataDir, config.storage.file ?? 'rigkit.db'), logger);
+        : await openSqliteStore(join(dataDir, config.storage.file ?? 'rigkit.db'), {
+            logger,
+            sampleIntervalMs: config.sampleIntervalMs,
+          });
     if (store) scope.defer(() => store.close());
     const demo = options.demo ? await startDemo() : undefined;
     if (demo) scope.defer(() => demo.close());
@@ -191,9 +195,4 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await close();
     throw error;
   }
-}
-
-// Storage is optional at run time: until it is wired, the server keeps history in memory.
-async function openStore(_file: string, _logger: unknown): Promise<ServerStore | undefined> {
-  return undefined;
 }

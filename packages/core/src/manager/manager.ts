@@ -281,7 +281,7 @@ export class Manager implements AsyncDisposable {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#started?.catch(() => {});
-      await Promise.allSettled(this.list().map((miner) => miner.dispose()));
+      await Promise.allSettled(this.list().map((miner) => miner.dispose('stopped')));
       this.#miners.clear();
       await this.#scope.dispose();
       this.events.clear();

@@ -272,11 +272,16 @@ export class Miner {
     return this.#scope.defer(off);
   }
 
-  /** @internal Stops the miner and releases everything it owns (used by `manager.remove()`). */
-  async dispose(): Promise<void> {
+  /**
+   * @internal Stops the miner and releases everything it owns: `removed` for
+   * `manager.remove()`, `stopped` when the whole manager shuts down.
+   */
+  async dispose(endReason: 'removed' | 'stopped' = 'removed'): Promise<void> {
     if (this.#removed) return;
     this.#supersede();
-    await this.#enqueue(() => this.#doStop('removed', 'removed'));
+    await this.#enqueue(() =>
+      this.#doStop(endReason, endReason === 'removed' ? 'removed' : 'shutdown'),
+    );
     this.#removed = true;
     await this.#scope.dispose();
   }
