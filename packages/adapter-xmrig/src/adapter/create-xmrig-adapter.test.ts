@@ -114,6 +114,7 @@ describe('probe()', () => {
     xmrigLike(token, { '/2/summary': () => [200, '[1,2,3]'] });
     expect(await xmrigAdapter.probe(options, ctx, signal())).toMatchObject({ healthy: false });
 
+    await tc?.dispose(); // the launched run's context, before it is replaced
     tc = await createTestContext();
     await xmrigAdapter.command?.(options, tc.ctx); // a free port nobody listens on
     await expect(xmrigAdapter.probe(options, tc.ctx, signal())).rejects.toMatchObject({

@@ -149,9 +149,47 @@ describe('XmrigApiClient', () => {
   });
 
   it('does not follow redirects (the token must not travel)', async () => {
-    server.handle((_req, res) => res.writeHead(302, { location: 'http://example.invalid/' }).end());
+    server.handle((_req, res) => res.writeHead(302, { location: '/elsewhere' }).end());
+    const before = server.requests.length;
+    const error = await failure(client().summary(never()));
+    expect(error.code).toBe('E_API_RESPONSE');
+    expect(error.details).toEqual({ status: 302, path: '/2/summary' });
+    expect(server.requests.slice(before).map((r) => r.url)).toEqual(['/2/summary']);
+    expectNoToken(error);
+  });
+
+  it('maps a connection dropped mid-answer to E_API_UNREACHABLE', async () => {
+    server.handle((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"uptime":');
+      setImmediate(() => req.socket.destroy());
+    });
     const error = await failure(client().summary(never()));
     expect(error.code).toBe('E_API_UNREACHABLE');
     expectNoToken(error);
+  });
+
+  it('keeps no per-port state: a new port on every start does not grow the heap', async () => {
+    // Node's global fetch keeps a connection pool per origin forever (~20 KB each); xmrig's
+    // API gets a new port on every start. 300 ports would leave ~6 MB behind with fetch.
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { createServer } = await import('node:http');
+    const onePort = async () => {
+      const one = createServer((_req, res) => res.end('{}'));
+      await new Promise<void>((resolve) => one.listen(0, '127.0.0.1', resolve));
+      const { port } = one.address() as { port: number };
+      await new XmrigApiClient({ port, token: TOKEN }).summary(never());
+      await new Promise<void>((resolve) => one.close(() => resolve()));
+    };
+    for (let i = 0; i < 30; i++) await onePort(); // warm up lazy loads
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 300; i++) await onePort();
+    gc();
+    const grownKiB = (process.memoryUsage().heapUsed - before) / 1024;
+    expect(grownKiB).toBeLessThan(1500);
   });
 });

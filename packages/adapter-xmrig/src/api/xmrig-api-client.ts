@@ -1,5 +1,5 @@
 import { isRigkitError, RigkitError } from '@rigkit/core';
-import { readLimitedBody } from './read-limited-body.js';
+import { httpGet } from './http-get.js';
 
 /** Options of {@link XmrigApiClient}. */
 export interface XmrigApiClientOptions {
@@ -31,13 +31,14 @@ export const MAX_API_BODY_BYTES = 1024 * 1024;
  *   signal's reason.
  */
 export class XmrigApiClient {
-  readonly #origin: string;
+  readonly #host: string;
+  readonly #port: number;
   readonly #token: string | undefined;
   readonly #maxBodyBytes: number;
 
   constructor(options: XmrigApiClientOptions) {
-    const host = options.host ?? '127.0.0.1';
-    this.#origin = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+    this.#host = options.host ?? '127.0.0.1';
+    this.#port = options.port;
     this.#token = options.token === '' ? undefined : options.token;
     this.#maxBodyBytes = options.maxBodyBytes ?? MAX_API_BODY_BYTES;
   }
@@ -63,41 +64,38 @@ export class XmrigApiClient {
     };
     if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
     try {
-      const response = await fetch(`${this.#origin}${path}`, {
+      const max = this.#maxBodyBytes;
+      const { status, text } = await httpGet({
+        host: this.#host,
+        port: this.#port,
+        path,
         headers,
         signal,
-        // Never carry the token anywhere else.
-        redirect: 'error',
+        maxBodyBytes: max,
+        tooLarge: (status) =>
+          new RigkitError('E_API_RESPONSE', `${what}: the answer is larger than ${max} bytes`, {
+            details: { status, path, maxBytes: max },
+          }),
       });
-      if (response.status === 401 || response.status === 403) {
-        await response.body?.cancel().catch(() => {});
+      if (status === 401 || status === 403) {
         throw new RigkitError(
           'E_API_AUTH',
-          `${what}: API rejected the access token (HTTP ${response.status})`,
-          { details: { status: response.status, path } },
+          `${what}: API rejected the access token (HTTP ${status})`,
+          { details: { status, path } },
         );
       }
-      if (!response.ok) {
-        await response.body?.cancel().catch(() => {});
-        throw new RigkitError('E_API_RESPONSE', `${what} answered HTTP ${response.status}`, {
-          details: { status: response.status, path },
+      // Any other status, redirects included: the token never travels anywhere else.
+      if (status < 200 || status > 299) {
+        throw new RigkitError('E_API_RESPONSE', `${what} answered HTTP ${status}`, {
+          details: { status, path },
         });
       }
-      const max = this.#maxBodyBytes;
-      const text = await readLimitedBody(
-        response,
-        max,
-        () =>
-          new RigkitError('E_API_RESPONSE', `${what}: the answer is larger than ${max} bytes`, {
-            details: { status: response.status, path, maxBytes: max },
-          }),
-      );
       try {
         return JSON.parse(text) as unknown;
       } catch {
         // No cause: JSON.parse quotes the body, and a body is not ours to put in logs.
         throw new RigkitError('E_API_RESPONSE', `${what} answered something that is not JSON`, {
-          details: { status: response.status, path, bytes: Buffer.byteLength(text) },
+          details: { status, path, bytes: Buffer.byteLength(text) },
         });
       }
     } catch (error) {
@@ -124,6 +122,6 @@ function abortError(signal: AbortSignal, what: string): unknown {
 }
 
 function errnoOf(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -221,6 +221,19 @@ describe('parseXmrigLine details', () => {
     ).toMatchObject({ type: 'pool.disconnected' });
   });
 
+  it('reports a config file xmrig cannot use as an error', () => {
+    for (const message of [
+      'unable to open "/data/xmrig-1.json".',
+      '/data/xmrig-1.json<offset:12>: "Missing a name for object member."',
+    ]) {
+      expect(parseXmrigLine(`[2026-01-01 00:00:00.000]  config   ${message}`)).toEqual({
+        type: 'error',
+        level: 'warn',
+        data: { tag: 'config', message },
+      });
+    }
+  });
+
   it('returns undefined for lines without meaning, unknown units and 2xx access lines', () => {
     for (const line of [
       '',

@@ -40,6 +40,8 @@ const READY =
   /^READY threads (\d+)\/(\d+)(?: \((\d+)\))?(?: huge pages (\d+)% (\d+)\/(\d+))?(?: memory (\d+) KB)?(?: \((\d+) ms\))?/;
 const EXITING = /^(SIG[A-Z0-9]+) received, exiting/;
 const PROBLEM = /\b(?:error|failed)\b/i;
+// xmrig could not use its config file: `unable to open "<file>".` or `<file><offset:N>: "why"`.
+const CONFIG_PROBLEM = /^unable to open "|<offset:\d+>: "/;
 
 /**
  * Turns one line of xmrig's output into a typed event, or `undefined` for lines that carry
@@ -236,7 +238,7 @@ function exitingEvent(tag: string, message: string): MinerEvent | undefined {
 }
 
 function problemEvent(tag: string, message: string): MinerEvent | undefined {
-  return PROBLEM.test(message)
+  return PROBLEM.test(message) || (tag === 'config' && CONFIG_PROBLEM.test(message))
     ? { type: 'error', level: 'warn', data: { tag, message } }
     : undefined;
 }

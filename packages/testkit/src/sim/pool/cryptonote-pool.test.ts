@@ -48,7 +48,7 @@ describe('startCryptoNotePool', () => {
         id: login.id,
         job_id: login.job.job_id,
         nonce: '0a0b0c0d',
-        result: 'f'.repeat(64),
+        result: '0'.repeat(64),
       };
       c.send({ id: 2, jsonrpc: '2.0', method: 'submit', params: share });
       expect((await c.next(2)).result).toEqual({ status: 'OK' });
@@ -74,7 +74,15 @@ describe('startCryptoNotePool', () => {
       expect((await c.next(8)).error).toEqual({ code: -1, message: 'Malformed share' });
       c.send({ id: 9, jsonrpc: '2.0', method: 'keepalived', params: { id: login.id } });
       expect((await c.next(9)).result).toEqual({ status: 'KEEPALIVED' });
-      expect(pool.stats()).toMatchObject({ logins: 1, accepted: 2, rejected: 3 });
+      // A result whose last 8 bytes (little-endian) are above the target is a low-difficulty share.
+      c.send({
+        id: 10,
+        jsonrpc: '2.0',
+        method: 'submit',
+        params: { ...share, job_id: job.params.job_id, nonce: '00000003', result: 'f'.repeat(64) },
+      });
+      expect((await c.next(10)).error).toEqual({ code: -1, message: 'Low difficulty share' });
+      expect(pool.stats()).toMatchObject({ logins: 1, accepted: 2, rejected: 4 });
       c.socket.destroy();
       await pool.close();
     });

@@ -59,15 +59,19 @@ const MAX_NONCES_PER_JOB = 100_000;
 /**
  * A small CryptoNote (xmrig-style) pool: login with an embedded job, `job` pushes with the
  * session id in params, `submit` checked for job id validity, nonce format and duplicates,
- * `keepalived`. It does not verify proof of work (RandomX is far too slow for a test pool):
- * it is the far end that makes a simulated miner mine for real over the wire.
+ * `keepalived`, and results above the job's target refused as low-difficulty shares. It does
+ * not verify proof of work (RandomX is far too slow for a test pool): it is the far end that
+ * makes a simulated miner mine for real over the wire.
  */
 export async function startCryptoNotePool(
   options: CryptoNotePoolOptions = {},
 ): Promise<CryptoNotePool> {
   const difficulty = options.difficulty ?? 5000;
   const target = Buffer.alloc(4);
-  target.writeUInt32LE(Math.max(1, Math.floor(0xffffffff / difficulty)));
+  const target32 = Math.max(1, Math.floor(0xffffffff / difficulty));
+  target.writeUInt32LE(target32);
+  // How xmrig widens a 4-byte target (Job::setTarget): a result's last 8 bytes must be below it.
+  const target64 = 0xffff_ffff_ffff_ffffn / (0xffff_ffffn / BigInt(target32));
   const extensions = options.extensions ?? ['algo', 'nicehash', 'keepalive'];
   const maxConnections = options.maxConnections ?? 1000;
   const maxLine = options.maxLineBytes ?? 16 * 1024;
@@ -160,6 +164,13 @@ export async function startCryptoNotePool(
         ) {
           stats.rejected += 1;
           return fail('Malformed share');
+        }
+        // Proof of work itself is not verified (RandomX is far too slow here), but a result
+        // above the target is refused like a real pool does: that is how a miner's bad shares
+        // (`--sim-reject-rate`) show up as rejects.
+        if (Buffer.from(params.result, 'hex').readBigUInt64LE(24) >= target64) {
+          stats.rejected += 1;
+          return fail('Low difficulty share');
         }
         if (job.nonces.has(nonce) || job.nonces.size >= MAX_NONCES_PER_JOB) {
           stats.rejected += 1;
