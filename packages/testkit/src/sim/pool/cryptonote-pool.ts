@@ -135,16 +135,24 @@ export async function startCryptoNotePool(
     const params = (typeof request.params === 'object' && request.params) || {};
     switch (request.method) {
       case 'login': {
-        if (typeof params.login !== 'string' || params.login === '') return fail('Missing login');
+        if (typeof params.login !== 'string' || params.login === '') {
+          fail('Missing login');
+          return;
+        }
         if (options.rejectPassword !== undefined && params.pass === options.rejectPassword) {
-          return fail('Invalid payment address provided');
+          fail('Invalid payment address provided');
+          return;
         }
         session.id = randomBytes(8).toString('hex');
         stats.logins += 1;
-        return reply({ id: session.id, job: jobParams(current), extensions, status: 'OK' });
+        reply({ id: session.id, job: jobParams(current), extensions, status: 'OK' });
+        return;
       }
       case 'submit': {
-        if (!session.id || params.id !== session.id) return fail('Unauthenticated');
+        if (!session.id || params.id !== session.id) {
+          fail('Unauthenticated');
+          return;
+        }
         const job =
           params.job_id === current.id
             ? current
@@ -154,7 +162,8 @@ export async function startCryptoNotePool(
         const nonce = params.nonce;
         if (!job) {
           stats.rejected += 1;
-          return fail('Invalid job id');
+          fail('Invalid job id');
+          return;
         }
         if (
           typeof nonce !== 'string' ||
@@ -163,27 +172,33 @@ export async function startCryptoNotePool(
           !/^[0-9a-f]{64}$/.test(params.result)
         ) {
           stats.rejected += 1;
-          return fail('Malformed share');
+          fail('Malformed share');
+          return;
         }
         // Proof of work itself is not verified (RandomX is far too slow here), but a result
         // above the target is refused like a real pool does: that is how a miner's bad shares
         // (`--sim-reject-rate`) show up as rejects.
         if (Buffer.from(params.result, 'hex').readBigUInt64LE(24) >= target64) {
           stats.rejected += 1;
-          return fail('Low difficulty share');
+          fail('Low difficulty share');
+          return;
         }
         if (job.nonces.has(nonce) || job.nonces.size >= MAX_NONCES_PER_JOB) {
           stats.rejected += 1;
-          return fail('Duplicate share');
+          fail('Duplicate share');
+          return;
         }
         job.nonces.add(nonce);
         stats.accepted += 1;
-        return reply({ status: 'OK' });
+        reply({ status: 'OK' });
+        return;
       }
       case 'keepalived':
-        return reply({ status: 'KEEPALIVED' });
+        reply({ status: 'KEEPALIVED' });
+        return;
       default:
-        return fail('Unknown method');
+        fail('Unknown method');
+        return;
     }
   }
 
