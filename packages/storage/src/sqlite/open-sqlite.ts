@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { cachingStatements } from './statement-cache.js';
 
 /** Options for {@link openSqlite}. */
 export interface OpenSqliteOptions {
@@ -43,9 +44,12 @@ export function openSqliteHandle(file: string, options: OpenSqliteOptions = {}):
   return database;
 }
 
-/** A kysely instance over an open better-sqlite3 handle (destroying it closes the handle). */
+/**
+ * A kysely instance over an open better-sqlite3 handle, with prepared statements reused
+ * (destroying it closes the handle).
+ */
 export function kyselyOver<DB>(database: Database.Database): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
 }
 
 /**
