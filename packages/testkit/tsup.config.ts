@@ -3,7 +3,8 @@ import { rigkitTsup } from '../../tsup.config.base.js';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-// `fake-process` and `sim-xmrig` are bins: they must land at dist/<name>.js, next to index.js.
+// `fake-process`, `sim-xmrig` and `sim-ttminer` are bins: they must land at dist/<name>.js,
+// next to index.js.
 // `simulators` is the vitest-free entry (`@rigkit/testkit/simulators`).
 export default rigkitTsup(
   {
@@ -11,6 +12,7 @@ export default rigkitTsup(
     simulators: 'src/simulators.ts',
     'fake-process': 'src/fake-process/fake-process.ts',
     'sim-xmrig': 'src/sim/xmrig/bin.ts',
+    'sim-ttminer': 'src/sim/ttminer/bin.ts',
   },
   { define: { __RIGKIT_TESTKIT_VERSION__: JSON.stringify(version) } },
 );

@@ -12,6 +12,20 @@ export type {
   CryptoNotePoolStats,
 } from './sim/pool/cryptonote-pool.js';
 export { startCryptoNotePool } from './sim/pool/cryptonote-pool.js';
+export type { SimulatorExit, SimulatorProcess } from './sim/shared/simulator-process.js';
+export type {
+  Getstat1QueryFailure,
+  QueryMinerGetstat1Options,
+} from './sim/ttminer/query-miner-getstat1.js';
+export { Getstat1QueryError, queryMinerGetstat1 } from './sim/ttminer/query-miner-getstat1.js';
+export { simTtminerPath } from './sim/ttminer/sim-ttminer-path.js';
+export type {
+  StartTtminerSimulatorOptions,
+  TtminerSimulatorExit,
+  TtminerSimulatorProcess,
+} from './sim/ttminer/start-ttminer-simulator.js';
+export { startTtminerSimulator } from './sim/ttminer/start-ttminer-simulator.js';
+export { writeTtminerSimulatorWrapper } from './sim/ttminer/write-ttminer-simulator-wrapper.js';
 export { simXmrigPath } from './sim/xmrig/sim-xmrig-path.js';
 export type {
   StartXmrigSimulatorOptions,

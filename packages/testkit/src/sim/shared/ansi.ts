@@ -1,8 +1,8 @@
 /**
- * The colour sequences xmrig's `Log.h` uses, under its own names, so that messages can be
- * written like the C++ source (`ansi.greenBold('accepted')`). Everything is printed with
- * colour and stripped with {@link stripAnsi} under `--no-color`, so the plain text is always
- * exactly the coloured text minus the escapes.
+ * ANSI colour sequences under the names xmrig's `Log.h` uses, so that messages can be written
+ * like the C++ source (`ansi.greenBold('accepted')`). The simulators print everything with
+ * colour and strip it with {@link stripAnsi} under `--no-color` / `-nocolor`, so the plain
+ * text is always exactly the coloured text minus the escapes.
  */
 const CSI = '\x1b[';
 const CLEAR = `${CSI}0m`;

@@ -28,4 +28,26 @@ describe('LineSplitter', () => {
     expect(lines).toEqual(['ok']);
     expect(overflows).toBe(1);
   });
+
+  it('passes a last line without a newline on end(), unless it overflowed', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter(
+      8,
+      (line) => lines.push(line),
+      () => {},
+    );
+    splitter.push(Buffer.from('a\nb'));
+    splitter.push(Buffer.from('c\r'));
+    splitter.end();
+    splitter.end();
+    expect(lines).toEqual(['a', 'bc']);
+    const overflowed = new LineSplitter(
+      2,
+      (line) => lines.push(line),
+      () => {},
+    );
+    overflowed.push(Buffer.from('xyz'));
+    overflowed.end();
+    expect(lines).toEqual(['a', 'bc']);
+  });
 });

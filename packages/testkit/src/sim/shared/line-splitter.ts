@@ -5,6 +5,8 @@
  * Bounded: a line longer than `maxLineBytes` is not buffered further; `onOverflow` is called
  * once and the splitter ignores everything after it (the caller closes the connection, as
  * xmrig does when a pool sends more than its buffer holds).
+ *
+ * Shared by the simulators' stratum clients and TT-Miner's JSON-RPC API server.
  */
 export class LineSplitter {
   readonly #maxLineBytes: number;
@@ -42,6 +44,19 @@ export class LineSplitter {
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.#onLine(line);
     }
+  }
+
+  /**
+   * The stream ended: a last line without its `\n` is passed to `onLine` (an API client that
+   * half-closes after its request). Nothing happens after an overflow or when nothing is held.
+   */
+  end(): void {
+    if (this.#overflowed || this.#pendingBytes === 0) return;
+    let line = Buffer.concat(this.#pending).toString('utf8');
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    this.#onLine(line);
   }
 
   #hold(part: Buffer): void {

@@ -16,8 +16,11 @@ export interface ShareSchedulerOptions {
 
 /**
  * Finds shares at the rate a miner would: a share is a hash below the job target, so with
- * hashrate H (H/s) and difficulty D the shares form a Poisson process of rate H / D per
- * (simulated) second. Inter-arrival times are exponential draws from the seeded PRNG.
+ * hashrate H (H/s) and D hashes per share on average the shares form a Poisson process of rate
+ * H / D per (simulated) second. Inter-arrival times are exponential draws from the seeded PRNG.
+ *
+ * D is the difficulty itself for CryptoNote (xmrig: difficulty 1000 = 1000 hashes per share)
+ * and difficulty × 2^32 for Bitcoin-style Stratum V1 difficulty (TT-Miner's client).
  *
  * When the rate changes (new difficulty, pause, zero hashrate) the pending draw is replaced:
  * the exponential distribution is memoryless, so redrawing does not bias the rate.
@@ -36,9 +39,15 @@ export class ShareScheduler {
     return this.#rate;
   }
 
-  /** Sets the hashrate and difficulty shares are drawn for; 0 for either stops the shares. */
-  set(hashrate: number, difficulty: number): void {
-    const rate = hashrate > 0 && difficulty > 0 ? hashrate / difficulty : 0;
+  /**
+   * Sets the hashrate and the mean number of hashes per share (the difficulty, in the unit
+   * above) shares are drawn for; 0 for either stops the shares.
+   */
+  set(hashrate: number, hashesPerShare: number): void {
+    const rate =
+      hashrate > 0 && hashesPerShare > 0 && Number.isFinite(hashesPerShare)
+        ? hashrate / hashesPerShare
+        : 0;
     if (rate === this.#rate && (this.#cancel !== undefined || rate === 0)) return;
     this.#rate = rate;
     this.#schedule();

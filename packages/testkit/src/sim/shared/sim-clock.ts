@@ -1,11 +1,14 @@
 /** Cancels a timer made by {@link SimClock}. Calling it twice is harmless. */
 export type CancelTimer = () => void;
 
+/** The longest delay `setTimeout` takes (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
- * Simulated time for the xmrig simulator. `--sim-time-scale N` makes it run N times faster
- * than real time, so a test sees the 60 s hashrate window fill in 60/N seconds. Timers are real
- * Node timers (the simulator is a separate process, fake timers would not help); only their
- * durations derive from the scale.
+ * Simulated time for the simulators. `--sim-time-scale N` makes it run N times faster than
+ * real time, so a test sees xmrig's 60 s hashrate window fill (or TT-Miner's uptime reach a
+ * minute) in 60/N seconds. Timers are real Node timers (a simulator is a separate process, fake
+ * timers would not help); only their durations derive from the scale.
  *
  * The clock owns every timer it makes, so {@link dispose} leaves nothing behind.
  */
@@ -50,19 +53,33 @@ export class SimClock {
     return this.afterReal(this.toRealMs(simMs), callback);
   }
 
-  /** Runs `callback` after `realMs` real milliseconds (fault injection is in real time). */
+  /**
+   * Runs `callback` after `realMs` real milliseconds (fault injection is in real time). Delays
+   * beyond what `setTimeout` takes (2^31 − 1 ms, about 24.8 days; Node would fire a longer one
+   * after 1 ms) are waited in steps; an infinite delay never fires.
+   */
   afterReal(realMs: number, callback: () => void): CancelTimer {
-    const timer = setTimeout(
-      () => {
-        this.#timers.delete(timer);
-        callback();
-      },
-      Math.max(0, realMs),
-    );
-    this.#timers.add(timer);
+    let timer: NodeJS.Timeout | undefined;
+    let cancelled = false;
+    const arm = (remaining: number) => {
+      if (cancelled || remaining === Number.POSITIVE_INFINITY || Number.isNaN(remaining)) return;
+      const step = Math.min(Math.max(0, remaining), MAX_TIMER_MS);
+      const current = setTimeout(() => {
+        this.#timers.delete(current);
+        timer = undefined;
+        if (remaining > MAX_TIMER_MS) arm(remaining - MAX_TIMER_MS);
+        else callback();
+      }, step);
+      timer = current;
+      this.#timers.add(current);
+    };
+    arm(realMs);
     return () => {
+      cancelled = true;
+      if (timer === undefined) return;
       clearTimeout(timer);
       this.#timers.delete(timer);
+      timer = undefined;
     };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripAnsi } from './ansi.js';
+import { stripAnsi } from '../shared/ansi.js';
 import { formatHashrate, formatSpeedMessage, normalizeHashrate } from './format-hashrate.js';
 
 describe('formatHashrate', () => {

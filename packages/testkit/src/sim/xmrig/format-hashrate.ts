@@ -1,4 +1,4 @@
-import { ansi } from './ansi.js';
+import { ansi } from '../shared/ansi.js';
 
 /** Hashrates over the 10 s, 60 s and 15 min windows; `null` while a window is not filled. */
 export type HashrateTriple = [number | null, number | null, number | null];

@@ -1,5 +1,5 @@
+import { mulberry32, type RandomSource } from '../shared/mulberry32.js';
 import type { HashrateTriple } from './format-hashrate.js';
-import { mulberry32, type RandomSource } from './mulberry32.js';
 
 /** The windows xmrig averages over, in seconds: 10 s, 60 s, 15 min. */
 export const HASHRATE_WINDOWS_S = Object.freeze([10, 60, 900] as const);

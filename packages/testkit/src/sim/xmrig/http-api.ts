@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ansi } from './ansi.js';
+import { ansi } from '../shared/ansi.js';
+import { type RandomSource, randomBytesFrom } from '../shared/mulberry32.js';
 import { type JsonValue, toXmrigJson } from './json-text.js';
-import { type RandomSource, randomBytesFrom } from './mulberry32.js';
 import type { XmrigLog } from './xmrig-log.js';
 
 /** What the API answers from; the simulator implements it. */

@@ -1,3 +1,5 @@
+import { formatHostPort } from '../shared/host-port.js';
+
 /** A pool address split into its parts. */
 export interface PoolAddress {
   host: string;
@@ -30,6 +32,5 @@ export function parsePoolUrl(url: string): PoolAddress | undefined {
 
 /** `host:port` as xmrig prints a pool in its log (`[::1]:3333` for IPv6). */
 export function formatPoolAddress(address: Pick<PoolAddress, 'host' | 'port'>): string {
-  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-  return `${host}:${address.port}`;
+  return formatHostPort(address);
 }

@@ -1,4 +1,4 @@
-import { type RandomSource, randomBytesFrom } from './mulberry32.js';
+import { type RandomSource, randomBytesFrom } from '../shared/mulberry32.js';
 import { NONCE_OFFSET, resultDifficulty } from './stratum-job.js';
 
 const TWO_POW_53 = 2n ** 53n;

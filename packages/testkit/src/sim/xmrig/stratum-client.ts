@@ -1,7 +1,11 @@
-import { isIP, type Socket, connect as tcpConnect } from 'node:net';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { LineSplitter } from './line-splitter.js';
-import type { CancelTimer, SimClock } from './sim-clock.js';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import {
+  JsonLineConnection,
+  type JsonLineFailure,
+  type PendingRequest,
+} from '../shared/json-line-connection.js';
+import type { CancelTimer, SimClock } from '../shared/sim-clock.js';
 import { parseStratumJob, type StratumJob } from './stratum-job.js';
 import { isDnsError, uvErrorMessage } from './uv-error-message.js';
 import type { SimPool } from './xmrig-sim-options.js';
@@ -73,31 +77,22 @@ export interface StratumClientOptions {
   maxPending?: number;
 }
 
-interface Pending {
-  method: 'login' | 'submit' | 'keepalived';
-  sentAt: number;
-}
-
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * One CryptoNote stratum connection, as xmrig's `Client` makes it: newline-delimited JSON-RPC
- * over TCP or TLS; `login` (login, pass, agent, rigid, algo list) as request 1, jobs from the
+ * over TCP or TLS (the shared {@link JsonLineConnection}); `login` (login, pass, agent, rigid, algo list) as request 1, jobs from the
  * login result and from `job` notifications, `submit` with the session id, and `keepalived`
  * after a minute of silence when keepalive is on. A reconnect is a new instance.
  */
 export class StratumClient {
   readonly #options: StratumClientOptions;
-  readonly #pending = new Map<number, Pending>();
-  #socket: Socket | TLSSocket | undefined;
-  #sequence = 1;
+  #connection: JsonLineConnection | undefined;
   #sessionId = '';
-  #connected = false;
   #closed = false;
   #frozen = false;
   #cancelKeepalive: CancelTimer | undefined;
-  #cancelTimeout: CancelTimer | undefined;
 
   constructor(options: StratumClientOptions) {
     this.#options = options;
@@ -110,52 +105,38 @@ export class StratumClient {
 
   /** Opens the connection and logs in. */
   connect(): void {
-    const { pool } = this.#options;
-    const splitter = new LineSplitter(
-      this.#options.maxLineBytes ?? 64 * 1024,
-      (line) => this.#onLine(line),
-      () => this.#fail({ kind: 'read', message: 'no buffer space available' }),
-    );
-    const onConnected = () => {
-      this.#connected = true;
-      this.#cancelTimeout?.();
-      this.#cancelTimeout = undefined;
-      const tlsSocket = socket as TLSSocket;
-      if (pool.tls && pool.tlsFingerprint !== null) {
-        const actual = this.#fingerprint(tlsSocket);
-        if (actual !== pool.tlsFingerprint.toLowerCase().replaceAll(':', '')) {
-          this.#fail({ kind: 'TLS', message: 'fingerprint mismatch' });
-          return;
-        }
-      }
-      this.#login();
-    };
-    const socket = pool.tls
-      ? tlsConnect(
-          {
-            host: pool.host,
-            port: pool.port,
-            // Pools use self-signed certificates; xmrig checks only a configured fingerprint.
-            rejectUnauthorized: false,
-            ...(isIP(pool.host) === 0 && { servername: pool.host }),
-          },
-          onConnected,
-        )
-      : tcpConnect({ host: pool.host, port: pool.port, noDelay: true }, onConnected);
-    this.#socket = socket;
-    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (!this.#connected) {
-        this.#fail({ kind: isDnsError(error) ? 'DNS' : 'connect', message: uvErrorMessage(error) });
-      } else {
-        this.#fail({ kind: 'read', message: uvErrorMessage(error) });
-      }
+    const { pool, clock } = this.#options;
+    const connection = new JsonLineConnection({
+      host: pool.host,
+      port: pool.port,
+      tls: pool.tls,
+      clock,
+      jsonrpc: true,
+      timeoutMs: this.#options.timeoutMs ?? 20_000,
+      maxLineBytes: this.#options.maxLineBytes ?? 64 * 1024,
+      maxPending: this.#options.maxPending ?? 1024,
+      handler: {
+        onOpen: (socket) => {
+          if (pool.tls && pool.tlsFingerprint !== null) {
+            const actual = this.#fingerprint(socket as TLSSocket);
+            if (actual !== pool.tlsFingerprint.toLowerCase().replaceAll(':', '')) {
+              this.#fail({ kind: 'TLS', message: 'fingerprint mismatch' });
+              return;
+            }
+          }
+          this.#login();
+        },
+        onMessage: (message) => {
+          if (message.method === 'job')
+            this.#options.listener.onJob(parseStratumJob(message.params));
+        },
+        onResponse: (message, request) => this.#onResponse(message, request),
+        onProtocolError: (message) => this.#options.listener.onProtocolError(message),
+        onFailure: (failure) => this.#onFailure(failure),
+      },
     });
-    socket.on('end', () => this.#fail({ kind: 'read', message: uvErrorMessage('EOF') }));
-    socket.on('close', () => this.#fail({ kind: 'read', message: uvErrorMessage('EOF') }));
-    this.#cancelTimeout = this.#options.clock.afterReal(this.#options.timeoutMs ?? 20_000, () =>
-      this.#fail({ kind: 'connect', message: uvErrorMessage('ETIMEDOUT') }),
-    );
+    this.#connection = connection;
+    connection.connect();
   }
 
   /**
@@ -163,9 +144,7 @@ export class StratumClient {
    * closed, frozen, or too many answers outstanding).
    */
   submit(share: StratumSubmit): number | undefined {
-    if (this.#sessionId === '' || this.#pending.size >= (this.#options.maxPending ?? 1024)) {
-      return undefined;
-    }
+    if (this.#sessionId === '') return undefined;
     const params: Record<string, string> = {
       id: this.#sessionId,
       job_id: share.jobId,
@@ -180,16 +159,15 @@ export class StratumClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stopTimers();
-    this.#pending.clear();
-    this.#socket?.destroy();
+    this.#stopKeepalive();
+    this.#connection?.close();
   }
 
   /** Stops reading and sending but keeps the socket open (a hung miner). */
   freeze(): void {
     this.#frozen = true;
-    this.#stopTimers();
-    this.#socket?.pause();
+    this.#stopKeepalive();
+    this.#connection?.freeze();
   }
 
   #login(): void {
@@ -200,46 +178,22 @@ export class StratumClient {
     this.#request('login', params);
   }
 
-  #request(method: Pending['method'], params: Record<string, unknown>): number | undefined {
-    const socket = this.#socket;
-    if (this.#closed || this.#frozen || !socket || !socket.writable) return undefined;
-    const id = this.#sequence++;
-    socket.write(`${JSON.stringify({ id, jsonrpc: '2.0', method, params })}\n`);
-    this.#pending.set(id, { method, sentAt: performance.now() });
-    this.#armResponseTimeout();
-    this.#armKeepalive();
+  #request(method: 'login' | 'submit' | 'keepalived', params: Record<string, unknown>) {
+    if (this.#closed || this.#frozen) return undefined;
+    const id = this.#connection?.request(method, params);
+    if (id !== undefined) this.#armKeepalive();
     return id;
   }
 
-  #onLine(line: string): void {
-    if (this.#closed || this.#frozen || line.trim() === '') return;
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch (error) {
-      this.#options.listener.onProtocolError((error as Error).message);
-      return;
-    }
-    if (!isObject(message)) return;
-    if (typeof message.method === 'string') {
-      if (message.method === 'job') this.#options.listener.onJob(parseStratumJob(message.params));
-      return;
-    }
-    if (typeof message.id !== 'number') return;
-    const pending = this.#pending.get(message.id);
-    if (!pending) return;
-    this.#pending.delete(message.id);
-    if (this.#pending.size === 0) {
-      this.#cancelTimeout?.();
-      this.#cancelTimeout = undefined;
-    }
+  #onResponse(message: Record<string, unknown>, request: PendingRequest): void {
+    if (this.#closed || this.#frozen) return;
     const error = isObject(message.error) ? message.error : undefined;
     const errorText = error
       ? typeof error.message === 'string'
         ? error.message
         : 'unknown error'
       : null;
-    if (pending.method === 'login') {
+    if (request.method === 'login') {
       if (error) {
         this.#options.listener.onLoginError(
           errorText as string,
@@ -250,11 +204,11 @@ export class StratumClient {
       this.#onLoginResult(message.result);
       return;
     }
-    if (pending.method === 'submit') {
+    if (request.method === 'submit') {
       this.#options.listener.onResult(
-        message.id,
+        request.id,
         errorText,
-        Math.round(performance.now() - pending.sentAt),
+        Math.round(performance.now() - request.sentAt),
       );
     }
   }
@@ -265,7 +219,7 @@ export class StratumClient {
     const extensions = Array.isArray(body.extensions)
       ? body.extensions.filter((item): item is string => typeof item === 'string')
       : [];
-    const socket = this.#socket as Socket;
+    const socket = this.#connection?.socket as Socket;
     const tlsSocket = socket as TLSSocket;
     const isTls = this.#options.pool.tls;
     this.#options.listener.onLogin(
@@ -287,22 +241,6 @@ export class StratumClient {
     return fingerprint ? fingerprint.replaceAll(':', '').toLowerCase() : null;
   }
 
-  #armResponseTimeout(): void {
-    if (this.#cancelTimeout) return;
-    const timeoutMs = this.#options.timeoutMs ?? 20_000;
-    this.#cancelTimeout = this.#options.clock.afterReal(timeoutMs, () => {
-      this.#cancelTimeout = undefined;
-      if (this.#pending.size === 0) return;
-      // The oldest request is the first inserted (a Map keeps insertion order).
-      const oldest = (this.#pending.values().next().value as Pending).sentAt;
-      if (performance.now() - oldest >= timeoutMs) {
-        this.#fail({ kind: 'read', message: uvErrorMessage('ETIMEDOUT') });
-      } else {
-        this.#armResponseTimeout();
-      }
-    });
-  }
-
   #armKeepalive(): void {
     if (!this.#options.pool.keepalive) return;
     this.#cancelKeepalive?.();
@@ -312,11 +250,19 @@ export class StratumClient {
     });
   }
 
-  #stopTimers(): void {
+  #stopKeepalive(): void {
     this.#cancelKeepalive?.();
     this.#cancelKeepalive = undefined;
-    this.#cancelTimeout?.();
-    this.#cancelTimeout = undefined;
+  }
+
+  /** A failure of the connection, in xmrig's words (`connect error`, `DNS error`, `read error`). */
+  #onFailure(failure: JsonLineFailure): void {
+    const { error } = failure;
+    const dns = typeof error !== 'string' && isDnsError(error);
+    this.#fail({
+      kind: failure.phase === 'connect' ? (dns ? 'DNS' : 'connect') : 'read',
+      message: uvErrorMessage(error),
+    });
   }
 
   #fail(reason: StratumClose): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from './mulberry32.js';
+import { mulberry32 } from '../shared/mulberry32.js';
 import { makeNonce, makeResult } from './share-result.js';
 import { NONCE_OFFSET, parseStratumJob, parseTarget, resultDifficulty } from './stratum-job.js';
 import { readFixture } from './testing/read-fixture.js';

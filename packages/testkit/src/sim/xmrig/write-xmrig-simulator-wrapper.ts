@@ -1,7 +1,5 @@
-import { chmod, writeFile } from 'node:fs/promises';
+import { writeSimulatorWrapper } from '../shared/write-simulator-wrapper.js';
 import { simXmrigPath } from './sim-xmrig-path.js';
-
-const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Writes an executable `sh` script at `path` that runs `rigkit-sim-xmrig` with `args` first and
@@ -15,14 +13,10 @@ const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
  * const binary = await writeXmrigSimulatorWrapper(join(dir, 'xmrig'), ['--sim-time-scale', '10', '--sim-hang-after', '3000']);
  * ```
  */
-export async function writeXmrigSimulatorWrapper(
+export function writeXmrigSimulatorWrapper(
   path: string,
   args: readonly string[] = [],
   nodePath: string = process.execPath,
 ): Promise<string> {
-  const command = [nodePath, simXmrigPath, ...args].map(quote).join(' ');
-  await writeFile(path, `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
-  // The mode of writeFile is masked by the umask and ignored for an existing file.
-  await chmod(path, 0o755);
-  return path;
+  return writeSimulatorWrapper(path, simXmrigPath, args, nodePath);
 }

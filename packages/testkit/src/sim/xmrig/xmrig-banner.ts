@@ -1,4 +1,4 @@
-import { ansi } from './ansi.js';
+import { ansi } from '../shared/ansi.js';
 import { XMRIG_BUILD_INFO } from './xmrig-build-info.js';
 
 /** What the banner shows that depends on the run. */

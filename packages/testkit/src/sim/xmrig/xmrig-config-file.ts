@@ -1,4 +1,4 @@
-import { ansi } from './ansi.js';
+import { ansi } from '../shared/ansi.js';
 
 /** A pool entry of config.json, before it is checked. */
 export interface ConfigFilePool {

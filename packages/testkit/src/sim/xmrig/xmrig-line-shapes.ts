@@ -1,4 +1,4 @@
-import { stripAnsi } from './ansi.js';
+import { stripAnsi } from '../shared/ansi.js';
 
 /** A kind of line xmrig prints, and a pattern that matches exactly those lines (colours removed). */
 export interface XmrigLineShape {

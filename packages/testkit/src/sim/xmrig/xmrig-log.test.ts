@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ansi, stripAnsi } from './ansi.js';
+import { ansi, stripAnsi } from '../shared/ansi.js';
 import { readFixture } from './testing/read-fixture.js';
 import { bannerLines } from './xmrig-banner.js';
 import { matchXmrigLine, XMRIG_LINE_SHAPES } from './xmrig-line-shapes.js';

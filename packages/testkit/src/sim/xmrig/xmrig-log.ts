@@ -1,4 +1,4 @@
-import { ansi, stripAnsi } from './ansi.js';
+import { ansi, stripAnsi } from '../shared/ansi.js';
 
 /**
  * xmrig's log tags (`Tags.cpp`) and their background colours. The text is padded to eight

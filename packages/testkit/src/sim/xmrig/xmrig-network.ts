@@ -1,7 +1,7 @@
-import { ansi } from './ansi.js';
+import { ansi } from '../shared/ansi.js';
+import type { CancelTimer, SimClock } from '../shared/sim-clock.js';
 import type { NetworkState } from './network-state.js';
 import { formatPoolAddress } from './pool-url.js';
-import type { CancelTimer, SimClock } from './sim-clock.js';
 import {
   StratumClient,
   type StratumClose,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { stripAnsi } from './ansi.js';
+import { stripAnsi } from '../shared/ansi.js';
 import { startXmrigSimulator, type XmrigSimulatorProcess } from './start-xmrig-simulator.js';
 import { expectKnownLines } from './testing/expect-known-lines.js';
 import { readFixture } from './testing/read-fixture.js';

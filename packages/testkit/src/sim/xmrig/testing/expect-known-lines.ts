@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { stripAnsi } from '../ansi.js';
+import { stripAnsi } from '../../shared/ansi.js';
 import { matchXmrigLine } from '../xmrig-line-shapes.js';
 
 /**
