@@ -63,6 +63,7 @@ export type {
 } from './monitor/resource-monitor.js';
 export { ResourceMonitor } from './monitor/resource-monitor.js';
 export { getFreePort } from './net/get-free-port.js';
+export { findExecutable } from './detect/find-executable.js';
 export type { ProcessFingerprint } from './process/proc-stat.js';
 export { readProcessFingerprint } from './process/proc-stat.js';
 export type { Disposer, ScopeOptions } from './scope/scope.js';

@@ -6,7 +6,7 @@ import {
   silentLogger,
 } from '@rigkit/core';
 import { execa } from 'execa';
-import { findExecutable } from './find-executable.js';
+import { findExecutable } from '@rigkit/core';
 import { parseTtminerVersion } from './parse-ttminer-version.js';
 
 /** Options of {@link detectTtminer}. */

@@ -6,7 +6,7 @@ import {
   silentLogger,
 } from '@rigkit/core';
 import { execa } from 'execa';
-import { findExecutable } from './find-executable.js';
+import { findExecutable } from '@rigkit/core';
 import { parseXmrigVersion } from './parse-xmrig-version.js';
 
 /** Options of {@link detectXmrig}. */

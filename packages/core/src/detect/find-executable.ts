@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
 /**
- * Resolves `binary` to an executable file: a name is looked up on `PATH` (like a shell would,
+ * For adapters' `detect()`. Resolves `binary` to an executable file: a name is looked up on `PATH` (like a shell would,
  * without running one), a path (anything with a `/`) is taken relative to the working
  * directory. Returns `undefined` when nothing executable is found.
  */
