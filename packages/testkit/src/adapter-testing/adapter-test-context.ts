@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AdapterContext, getFreePort, type Logger, silentLogger } from '@rigkit/core';
+
+/** An adapter context like the one core builds for a run, over a fresh temp data dir. */
+export interface AdapterTestContext<Session extends object> {
+  ctx: AdapterContext<Session>;
+  dataDir: string;
+  /** Ends the run (fires `ctx.signal`). */
+  end(): void;
+  /** Ends the run and removes the data dir. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * For unit tests of an adapter's `command()`, `probe()` and `stats()` without a manager:
+ * a context with a miner id, a logger, a private temp data dir, a free-port helper (or a fixed
+ * port), an empty session and a signal that `end()` fires.
+ */
+export async function createAdapterTestContext<Session extends object = Record<string, unknown>>(
+  options: { logger?: Logger; port?: number; minerId?: string } = {},
+): Promise<AdapterTestContext<Session>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'rigkit-adapter-test-'));
+  const controller = new AbortController();
+  const ctx: AdapterContext<Session> = {
+    minerId: options.minerId ?? 'test-miner',
+    logger: options.logger ?? silentLogger,
+    dataDir,
+    getFreePort:
+      options.port === undefined ? () => getFreePort() : async () => options.port as number,
+    session: {} as Session,
+    signal: controller.signal,
+  };
+  return {
+    ctx,
+    dataDir,
+    end: () => controller.abort(),
+    dispose: async () => {
+      controller.abort();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
