@@ -1,12 +1,12 @@
 import {
   AbortedError,
   type DetectResult,
+  findExecutable,
   type Logger,
   RigkitError,
   silentLogger,
 } from '@rigkit/core';
 import { execa } from 'execa';
-import { findExecutable } from '@rigkit/core';
 import { parseTtminerVersion } from './parse-ttminer-version.js';
 
 /** Options of {@link detectTtminer}. */
