@@ -237,7 +237,7 @@ export function createProgram(io: ProgramIO): Command {
   program
     .command('sim')
     .description('run a miner simulator in the foreground (e.g. `rigkit sim xmrig -- --help`)')
-    .argument('<kind>', 'simulator: xmrig')
+    .argument('<kind>', 'simulator: xmrig or ttminer')
     .argument('[args...]', 'arguments for the simulator (put them after -- )')
     .allowUnknownOption()
     .allowExcessArguments()

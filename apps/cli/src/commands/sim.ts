@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 import { CliError } from '../exit-codes.js';
 
 /** The simulators this command can run, by kind. */
-const SIMULATORS = ['xmrig'] as const;
+const SIMULATORS = ['xmrig', 'ttminer'] as const;
 
 async function simulatorPath(kind: string): Promise<string> {
   if (!(SIMULATORS as readonly string[]).includes(kind)) {
@@ -14,8 +14,8 @@ async function simulatorPath(kind: string): Promise<string> {
   }
   try {
     // The vitest-free entry of the testkit, loaded only by this command.
-    const { simXmrigPath } = await import('@rigkit/testkit/simulators');
-    return simXmrigPath;
+    const { simTtminerPath, simXmrigPath } = await import('@rigkit/testkit/simulators');
+    return kind === 'ttminer' ? simTtminerPath : simXmrigPath;
   } catch (error) {
     throw new CliError(
       'E_SIMULATOR_MISSING',
