@@ -1,4 +1,6 @@
+import { defineAdapter } from '@rigkit/core';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { TEST_TOKEN, testApp } from './testing/test-app.js';
 
 describe('REST API', () => {
@@ -232,6 +234,46 @@ describe('REST API', () => {
       ]),
     );
     expect((await app.inject({ method: 'GET', url: '/api/v1/docs/' })).statusCode).toBe(200);
+  });
+
+  it('exports the latest device rows (temperature, hashrate) and drops them when a miner is removed', async () => {
+    const gpuMiner = defineAdapter({
+      apiVersion: 1,
+      kind: 'gpu',
+      meta: { name: 'gpu-miner', version: '1.0.0', core: '*' },
+      options: z.object({}),
+      runner: () => ({ start: async () => {}, stop: async () => {} }),
+      probe: async () => ({ healthy: true, ready: true }),
+      stats: async () => ({
+        time: Date.now(),
+        hashrate: 29_000_000,
+        devices: [
+          { id: 'gpu:0', hashrate: 14_600_000, temperatureC: 53, fanPercent: 90 },
+          { id: 'gpu:1', hashrate: 14_400_000, temperatureC: 61 },
+        ],
+      }),
+    });
+    const { app, auth, manager } = await testApp();
+    manager.adapters.register(gpuMiner);
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/miners',
+      headers: auth,
+      payload: { kind: 'gpu', name: 'g', id: 'g1' },
+    });
+    await manager.get('g1').start();
+    await manager.get('g1').sample();
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('rigkit_device_temperature_celsius{miner="g1",device="gpu:0"} 53');
+    expect(text).toContain('rigkit_device_temperature_celsius{miner="g1",device="gpu:1"} 61');
+    expect(text).toContain(
+      'rigkit_device_hashrate_hashes_per_second{miner="g1",device="gpu:1"} 14400000',
+    );
+    const miner = (await app.inject({ method: 'GET', url: '/api/v1/miners/g1' })).json();
+    expect(miner.lastSample.devices).toHaveLength(2);
+    await app.inject({ method: 'DELETE', url: '/api/v1/miners/g1', headers: auth });
+    const after = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(after).not.toContain('miner="g1"');
   });
 
   it('exports Prometheus metrics with bounded labels', async () => {
