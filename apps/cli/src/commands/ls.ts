@@ -21,7 +21,8 @@ export async function ls(ctx: CommandContext): Promise<void> {
     m.name,
     m.kind,
     m.paused ? ctx.color.yellow(`${m.state} (paused)`) : paintState(m.state, ctx.color),
-    formatHashrate(m.lastSample?.hashrate),
+    // A stopped miner hashes nothing, whatever its last sample said.
+    formatHashrate(m.state === 'running' ? m.lastSample?.hashrate : undefined),
     uptime(m, now),
     String(m.recentRestarts),
   ]);
