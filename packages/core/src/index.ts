@@ -17,6 +17,7 @@ export { AdapterRegistry, assertAdapter } from './adapter/adapter-registry.js';
 export { defineAdapter } from './adapter/define-adapter.js';
 export type { DeviceRow, HealthReport, MinerEvent, Sample, ShareCounts } from './adapter/sample.js';
 export { validateWithSchema } from './adapter/validate-options.js';
+export { findExecutable } from './detect/find-executable.js';
 export type { ConfigIssue } from './errors/errors.js';
 export {
   AbortedError,
@@ -63,7 +64,6 @@ export type {
 } from './monitor/resource-monitor.js';
 export { ResourceMonitor } from './monitor/resource-monitor.js';
 export { getFreePort } from './net/get-free-port.js';
-export { findExecutable } from './detect/find-executable.js';
 export type { ProcessFingerprint } from './process/proc-stat.js';
 export { readProcessFingerprint } from './process/proc-stat.js';
 export type { Disposer, ScopeOptions } from './scope/scope.js';

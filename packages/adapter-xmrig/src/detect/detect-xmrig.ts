@@ -1,12 +1,12 @@
 import {
   AbortedError,
   type DetectResult,
+  findExecutable,
   type Logger,
   RigkitError,
   silentLogger,
 } from '@rigkit/core';
 import { execa } from 'execa';
-import { findExecutable } from '@rigkit/core';
 import { parseXmrigVersion } from './parse-xmrig-version.js';
 
 /** Options of {@link detectXmrig}. */
