@@ -208,6 +208,7 @@ export function describeAdapterConformance(
       expect(() => assertAdapter(adapter)).not.toThrow();
     });
 
+    // Skipped for adapters without parseLine(): it is optional in the contract, nothing to test.
     it.skipIf(typeof adapter.parseLine !== 'function')('parseLine tolerates any line', () => {
       const parseLine = adapter.parseLine?.bind(adapter);
       const lines = [
@@ -288,6 +289,7 @@ export function describeAdapterConformance(
       caseTimeoutMs,
     );
 
+    // Skipped when the author gives no crash fixture: the suite cannot make an unknown miner crash.
     it.skipIf(faults.crash === undefined)(
       'restarts a miner that crashes (reason exit) and runs it again',
       async () => {
@@ -317,6 +319,7 @@ export function describeAdapterConformance(
       caseTimeoutMs,
     );
 
+    // Skipped when the author gives no hang fixture: the suite cannot make an unknown miner hang.
     it.skipIf(faults.hang === undefined)(
       'restarts a miner whose API hangs (reason probe-timeout) and runs it again',
       async () => {
@@ -351,6 +354,7 @@ export function describeAdapterConformance(
       caseTimeoutMs,
     );
 
+    // Skipped when the author gives no garbage-output fixture: it cannot be produced generically.
     it.skipIf(faults.garbage === undefined)(
       'survives garbage output: typed errors or tolerated samples, still supervised',
       async () => {
