@@ -1,4 +1,4 @@
-import type { Manager, RestartReason, Sample } from '@rigkit/core';
+import type { DeviceRow, Manager, RestartReason, Sample } from '@rigkit/core';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 const RESTART_REASONS: readonly RestartReason[] = [
@@ -61,38 +61,33 @@ export function createMetrics(sources: MetricsSources): {
     },
   });
   // Device rows come from each miner's last sample: at most one series per configured device.
-  new Gauge({
-    name: 'rigkit_device_temperature_celsius',
-    help: 'Device temperature from the last sample, °C.',
-    labelNames: ['miner', 'device'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const miner of manager.list()) {
-        if (miner.state !== 'running') continue;
-        for (const device of miner.lastSample?.devices ?? []) {
-          if (typeof device.temperatureC === 'number')
-            this.set({ miner: miner.id, device: device.id }, device.temperatureC);
+  const deviceGauge = (name: string, help: string, read: (d: DeviceRow) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['miner', 'device'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const miner of manager.list()) {
+          if (miner.state !== 'running') continue;
+          for (const device of miner.lastSample?.devices ?? []) {
+            const value = read(device);
+            if (typeof value === 'number') this.set({ miner: miner.id, device: device.id }, value);
+          }
         }
-      }
-    },
-  });
-  new Gauge({
-    name: 'rigkit_device_hashrate_hashes_per_second',
-    help: 'Device hashrate from the last sample, H/s.',
-    labelNames: ['miner', 'device'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const miner of manager.list()) {
-        if (miner.state !== 'running') continue;
-        for (const device of miner.lastSample?.devices ?? []) {
-          if (typeof device.hashrate === 'number')
-            this.set({ miner: miner.id, device: device.id }, device.hashrate);
-        }
-      }
-    },
-  });
+      },
+    });
+  deviceGauge(
+    'rigkit_device_temperature_celsius',
+    'Device temperature from the last sample, °C.',
+    (d) => d.temperatureC,
+  );
+  deviceGauge(
+    'rigkit_device_hashrate_hashes_per_second',
+    'Device hashrate from the last sample, H/s.',
+    (d) => d.hashrate,
+  );
   new Gauge({
     name: 'rigkit_ws_clients',
     help: 'Connected WebSocket event clients.',
