@@ -17,6 +17,8 @@ export { AdapterRegistry, assertAdapter } from './adapter/adapter-registry.js';
 export { defineAdapter } from './adapter/define-adapter.js';
 export type { DeviceRow, HealthReport, MinerEvent, Sample, ShareCounts } from './adapter/sample.js';
 export { validateWithSchema } from './adapter/validate-options.js';
+export type { DetectBinaryOptions } from './detect/detect-binary.js';
+export { detectBinary } from './detect/detect-binary.js';
 export { findExecutable } from './detect/find-executable.js';
 export type { ConfigIssue } from './errors/errors.js';
 export {
