@@ -33,7 +33,13 @@ export { isRigkitError, RigkitError } from './errors/rigkit-error.js';
 export type { EventBusOptions } from './events/event-bus.js';
 // Events, scopes, logs, history, monitor
 export { EventBus } from './events/event-bus.js';
-export type { RestartReason, RigkitEvents, RigkitEventType } from './events/rigkit-events.js';
+export type {
+  AdapterEventPayload,
+  AdapterEventType,
+  RestartReason,
+  RigkitEvents,
+  RigkitEventType,
+} from './events/rigkit-events.js';
 export type {
   HashrateHistoryOptions,
   HashrateHistoryQuery,
@@ -66,6 +72,7 @@ export type {
 } from './monitor/resource-monitor.js';
 export { ResourceMonitor } from './monitor/resource-monitor.js';
 export { getFreePort } from './net/get-free-port.js';
+export { NdjsonSplitter } from './net/ndjson-splitter.js';
 export type { ProcessFingerprint } from './process/proc-stat.js';
 export { readProcessFingerprint } from './process/proc-stat.js';
 export type { Disposer, ScopeOptions } from './scope/scope.js';

@@ -1,7 +1,10 @@
 // Adapter conformance suite
 
 // Adapter unit-test helpers
-export type { AdapterTestContext } from './adapter-testing/adapter-test-context.js';
+export type {
+  AdapterTestContext,
+  AdapterTestEvent,
+} from './adapter-testing/adapter-test-context.js';
 export { createAdapterTestContext } from './adapter-testing/adapter-test-context.js';
 export type { CapturingLogger, LogCall } from './adapter-testing/capturing-logger.js';
 export { createCapturingLogger, renderForSearch } from './adapter-testing/capturing-logger.js';

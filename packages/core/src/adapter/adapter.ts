@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { AdapterEventPayload, AdapterEventType } from '../events/rigkit-events.js';
 import type { Logger } from '../logger.js';
 import type { HealthReport, MinerEvent, Sample } from './sample.js';
 
@@ -50,6 +51,11 @@ export interface AdapterContext<Session extends object = Record<string, unknown>
   readonly session: Session;
   /** Fires when the miner is stopped or this run ends. */
   readonly signal: AbortSignal;
+  /**
+   * Publishes one of the adapter events (`proxy.*`) on the manager's event bus; core adds the
+   * miner id and the time. Events emitted after the run ended are dropped.
+   */
+  emit<T extends AdapterEventType>(type: T, payload: AdapterEventPayload<T>): void;
 }
 
 /** Result of {@link Adapter.detect}. */

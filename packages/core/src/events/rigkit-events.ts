@@ -61,6 +61,54 @@ export interface RigkitEvents {
     time: number;
   };
   'monitor.pressure': PressureEvent;
+  /** A miner finished its login/subscribe handshake on a stratum proxy. */
+  'proxy.worker.connected': {
+    minerId: string;
+    /** The worker name the miner logged in with (never its password). */
+    worker: string;
+    /** The miner's IP address. */
+    address: string;
+    connectionId: number;
+    time: number;
+  };
+  /** A logged-in miner's connection to a stratum proxy ended. */
+  'proxy.worker.disconnected': {
+    minerId: string;
+    worker: string;
+    address: string;
+    connectionId: number;
+    /** e.g. `closed`, `idle`, `slow-reader`, `message-too-large`, `rate-limit`, `shutdown`. */
+    reason: string;
+    time: number;
+  };
+  /** A stratum proxy's connection to a pool is logged in and has a job. */
+  'proxy.upstream.up': { minerId: string; upstreamId: number; pool: string; time: number };
+  /** A stratum proxy's connection to a pool ended. */
+  'proxy.upstream.down': {
+    minerId: string;
+    upstreamId: number;
+    pool: string;
+    reason: string;
+    time: number;
+  };
+  /** A stratum proxy moved from one pool of its failover list to another. */
+  'proxy.upstream.failover': {
+    minerId: string;
+    from: string;
+    to: string;
+    /** `failure` (the current pool failed) or `primary` (the primary is back). */
+    reason: 'failure' | 'primary';
+    time: number;
+  };
 }
 
 export type RigkitEventType = keyof RigkitEvents;
+
+/** Events an adapter may emit through {@link AdapterContext.emit} (the stratum proxy's). */
+export type AdapterEventType = Extract<RigkitEventType, `proxy.${string}`>;
+
+/** What an adapter passes to `emit`: the event without the fields core fills in. */
+export type AdapterEventPayload<T extends AdapterEventType> = Omit<
+  RigkitEvents[T],
+  'minerId' | 'time'
+>;

@@ -770,6 +770,10 @@ export class Miner {
       getFreePort: this.#rt.getFreePort,
       session: {},
       signal,
+      emit: (type, payload) => {
+        if (signal.aborted) return; // a run that ended must not speak for the next one
+        this.#rt.bus.emit(type, { ...payload, minerId: this.id, time: this.#rt.now() } as never);
+      },
     };
   }
 

@@ -1,12 +1,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AdapterContext, getFreePort, type Logger, silentLogger } from '@rigkit/core';
+import {
+  type AdapterContext,
+  type AdapterEventType,
+  getFreePort,
+  type Logger,
+  silentLogger,
+} from '@rigkit/core';
+
+/** An event the adapter emitted through `ctx.emit`. */
+export interface AdapterTestEvent {
+  type: AdapterEventType;
+  payload: unknown;
+}
 
 /** An adapter context like the one core builds for a run, over a fresh temp data dir. */
 export interface AdapterTestContext<Session extends object> {
   ctx: AdapterContext<Session>;
   dataDir: string;
+  /** Every event the adapter emitted through `ctx.emit`, in order. */
+  events: AdapterTestEvent[];
   /** Ends the run (fires `ctx.signal`). */
   end(): void;
   /** Ends the run and removes the data dir. */
@@ -23,6 +37,7 @@ export async function createAdapterTestContext<Session extends object = Record<s
 ): Promise<AdapterTestContext<Session>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rigkit-adapter-test-'));
   const controller = new AbortController();
+  const events: AdapterTestEvent[] = [];
   const ctx: AdapterContext<Session> = {
     minerId: options.minerId ?? 'test-miner',
     logger: options.logger ?? silentLogger,
@@ -31,9 +46,13 @@ export async function createAdapterTestContext<Session extends object = Record<s
       options.port === undefined ? () => getFreePort() : async () => options.port as number,
     session: {} as Session,
     signal: controller.signal,
+    emit: (type, payload) => {
+      events.push({ type, payload });
+    },
   };
   return {
     ctx,
+    events,
     dataDir,
     end: () => controller.abort(),
     dispose: async () => {

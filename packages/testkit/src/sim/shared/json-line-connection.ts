@@ -1,6 +1,6 @@
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { LineSplitter } from './line-splitter.js';
+import { NdjsonSplitter } from '@rigkit/core';
 import type { CancelTimer, SimClock } from './sim-clock.js';
 
 /** A JSON object received on a {@link JsonLineConnection}. */
@@ -110,7 +110,7 @@ export class JsonLineConnection {
   /** Opens the connection; `onOpen` follows, or `onFailure`. */
   connect(): void {
     const { host, port, tls } = this.#options;
-    const splitter = new LineSplitter(
+    const splitter = new NdjsonSplitter(
       this.#options.maxLineBytes ?? 64 * 1024,
       (line) => this.#onLine(line),
       () => this.#fail({ phase: 'read', error: 'ENOBUFS' }),

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { LineSplitter } from '../shared/line-splitter.js';
+import { NdjsonSplitter } from '@rigkit/core';
 
 /** How {@link TtminerApiServer} serves. */
 export interface TtminerApiServerOptions {
@@ -111,7 +111,7 @@ export class TtminerApiServer {
     socket.on('error', () => {});
     socket.on('close', () => this.#sockets.delete(socket));
     let handled = false;
-    const splitter = new LineSplitter(
+    const splitter = new NdjsonSplitter(
       this.#options.maxRequestBytes ?? 4096,
       (line) => {
         if (handled || line.trim() === '') return;

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { LineSplitter } from '../../shared/line-splitter.js';
+import { NdjsonSplitter } from '@rigkit/core';
 import { V1, withId } from './fixtures.js';
 
 /** One line a miner sent. */
@@ -130,7 +130,7 @@ export class StratumV1TestPool {
       this.#sockets.delete(connection);
       this.#notify();
     });
-    const splitter = new LineSplitter(
+    const splitter = new NdjsonSplitter(
       64 * 1024,
       (raw) => this.#onLine(socket, connection, raw),
       () => socket.destroy(),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from './line-splitter.js';
+import { NdjsonSplitter } from './ndjson-splitter.js';
 
-describe('LineSplitter', () => {
+describe('NdjsonSplitter', () => {
   it('joins lines split across chunks and splits chunks holding several lines', () => {
     const lines: string[] = [];
-    const splitter = new LineSplitter(
+    const splitter = new NdjsonSplitter(
       1024,
       (line) => lines.push(line),
       () => {},
@@ -18,7 +18,7 @@ describe('LineSplitter', () => {
   it('gives up on a line longer than the limit, once', () => {
     const lines: string[] = [];
     let overflows = 0;
-    const splitter = new LineSplitter(
+    const splitter = new NdjsonSplitter(
       8,
       (line) => lines.push(line),
       () => overflows++,
@@ -31,7 +31,7 @@ describe('LineSplitter', () => {
 
   it('passes a last line without a newline on end(), unless it overflowed', () => {
     const lines: string[] = [];
-    const splitter = new LineSplitter(
+    const splitter = new NdjsonSplitter(
       8,
       (line) => lines.push(line),
       () => {},
@@ -41,7 +41,7 @@ describe('LineSplitter', () => {
     splitter.end();
     splitter.end();
     expect(lines).toEqual(['a', 'bc']);
-    const overflowed = new LineSplitter(
+    const overflowed = new NdjsonSplitter(
       2,
       (line) => lines.push(line),
       () => {},

@@ -6,9 +6,10 @@
  * once and the splitter ignores everything after it (the caller closes the connection, as
  * xmrig does when a pool sends more than its buffer holds).
  *
- * Shared by the simulators' stratum clients and TT-Miner's JSON-RPC API server.
+ * Used by the stratum proxy, the simulators' stratum clients and pools, and TT-Miner's simulated
+ * JSON-RPC API.
  */
-export class LineSplitter {
+export class NdjsonSplitter {
   readonly #maxLineBytes: number;
   readonly #onLine: (line: string) => void;
   readonly #onOverflow: () => void;
