@@ -75,6 +75,11 @@ export interface AdapterSupervisionDefaults {
   warmupMs?: number;
   probeIntervalMs?: number;
   probeTimeoutMs?: number;
+  /**
+   * Zero hashrate for this long means "stalled"; 0 turns the check off. For adapters whose
+   * hashrate is not their own work (the stratum proxy: no miners is not a fault).
+   */
+  stallTimeoutMs?: number;
 }
 
 /**
