@@ -1,7 +1,13 @@
-import { type Adapter, defineAdapter, type HealthReport, type Sample } from '@rigkit/core';
+import {
+  type Adapter,
+  type DeviceRow,
+  defineAdapter,
+  type HealthReport,
+  type Sample,
+} from '@rigkit/core';
 import type { ProxyOptions } from '../options/proxy-options.js';
 import { proxyOptionsSchema } from '../options/proxy-options.js';
-import { StratumProxy } from '../proxy/stratum-proxy.js';
+import { type ProxyStats, StratumProxy } from '../proxy/stratum-proxy.js';
 import { ADAPTER_VERSION } from '../version.js';
 
 /** Per-run state: the proxy of the current run. */
@@ -63,7 +69,7 @@ export function createStratumProxyAdapter(): StratumProxyAdapter {
       };
     },
 
-    async stats(_options, ctx): Promise<Sample> {
+    async stats(options, ctx): Promise<Sample> {
       const proxy = ctx.session.proxy;
       const time = Date.now();
       if (!proxy) return { time, hashrate: undefined };
@@ -79,6 +85,8 @@ export function createStratumProxyAdapter(): StratumProxyAdapter {
           invalid: stats.shares.invalid,
         },
         ...(stats.pool ? { pool: stats.pool } : {}),
+        metrics: proxyMetrics(stats),
+        ...(options.metrics.workerLabels ? { devices: workerRows(proxy) } : {}),
         ...(stats.startedAt === undefined
           ? {}
           : { uptimeSeconds: Math.floor((time - stats.startedAt) / 1000) }),
@@ -88,8 +96,42 @@ export function createStratumProxyAdapter(): StratumProxyAdapter {
 }
 
 /** The hashrate of the proxy's miners, or `undefined` while none is connected (unknown, not 0). */
-function estimatedHashrate(stats: ReturnType<StratumProxy['stats']>): number | undefined {
+function estimatedHashrate(stats: ProxyStats): number | undefined {
   return stats.miners.now === 0 ? undefined : stats.hashrate['1m'];
+}
+
+/** Workers shown as per-miner rows when `metrics.workerLabels` is on (bounded). */
+const MAX_WORKER_ROWS = 100;
+
+function workerRows(proxy: StratumProxy): DeviceRow[] {
+  return proxy.workers({ limit: MAX_WORKER_ROWS }).map((worker) => ({
+    id: worker.name,
+    name: worker.name,
+    hashrate: worker.hashrate1m,
+  }));
+}
+
+/** The proxy's totals under fixed names, for the server's metrics. */
+function proxyMetrics(stats: ProxyStats): Record<string, number> {
+  return {
+    proxy_miners: stats.miners.now,
+    proxy_miners_max: stats.miners.max,
+    proxy_refused_global: stats.miners.refused.global,
+    proxy_refused_per_ip: stats.miners.refused.perIp,
+    proxy_upstreams_active: stats.upstreams.active,
+    proxy_upstreams: stats.upstreams.total,
+    proxy_shares_accepted: stats.shares.accepted,
+    proxy_shares_rejected: stats.shares.rejected,
+    proxy_shares_invalid: stats.shares.invalid,
+    proxy_shares_stale: stats.shares.stale,
+    proxy_workers: stats.workers.known,
+    proxy_workers_online: stats.workers.online,
+    proxy_bytes_in: stats.bytes.downstreamIn + stats.bytes.upstreamIn,
+    proxy_bytes_out: stats.bytes.downstreamOut + stats.bytes.upstreamOut,
+    proxy_hashrate_10m: stats.hashrate['10m'],
+    proxy_hashrate_1h: stats.hashrate['1h'],
+    proxy_on_primary: stats.onPrimary ? 1 : 0,
+  };
 }
 
 /** The stratum proxy adapter. */

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { NdjsonSplitter } from '@rigkit/core';
+import { type TokenState, takeToken } from '../limits/message-rate.js';
 import { type JsonRpcMessage, parseJsonRpcLine } from '../wire/json-rpc.js';
 
 /** Why a miner's connection ended (event payloads and logs use these words). */
@@ -81,8 +82,8 @@ export class DownstreamConnection {
   readonly #splitter: NdjsonSplitter;
   readonly #onGone: (connection: DownstreamConnection) => void;
   readonly #clock: () => number;
-  #tokens: number;
-  #tokensAt: number;
+  /** The message-rate bucket, kept inline (two numbers) rather than as another object. */
+  readonly #rate: TokenState;
   #closed = false;
 
   constructor(
@@ -102,8 +103,7 @@ export class DownstreamConnection {
     this.#limits = limits;
     this.#counters = counters;
     this.#onGone = onGone;
-    this.#tokens = limits.messageBurst;
-    this.#tokensAt = now;
+    this.#rate = { tokens: limits.messageBurst, at: now };
     this.#splitter = new NdjsonSplitter(
       limits.maxLineBytes,
       (line) => this.#line(line),
@@ -203,7 +203,9 @@ export class DownstreamConnection {
 
   #line(line: string): void {
     if (this.#closed || line.length === 0) return;
-    if (!this.#takeToken()) {
+    if (
+      !takeToken(this.#rate, this.#now, this.#limits.messagesPerSecond, this.#limits.messageBurst)
+    ) {
       this.close('rate-limit');
       return;
     }
@@ -215,21 +217,6 @@ export class DownstreamConnection {
       return;
     }
     this.handler?.onMessage(message);
-  }
-
-  #takeToken(): boolean {
-    const now = this.#now;
-    const limits = this.#limits;
-    if (now > this.#tokensAt) {
-      this.#tokens = Math.min(
-        limits.messageBurst,
-        this.#tokens + ((now - this.#tokensAt) * limits.messagesPerSecond) / 1000,
-      );
-      this.#tokensAt = now;
-    }
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
   }
 
   #tooLarge(): void {

@@ -38,6 +38,12 @@ export interface Sample {
   algo?: string;
   uptimeSeconds?: number;
   devices?: DeviceRow[];
+  /**
+   * Adapter-specific readings with fixed names (snake_case), e.g. the stratum proxy's
+   * `proxy_miners` or `proxy_bytes_in`. The set of names must not grow with input: the server
+   * exports each as a metric label.
+   */
+  metrics?: Readonly<Record<string, number>>;
   /** Surprising values the adapter tolerated and reports instead of throwing. */
   warnings?: string[];
 }
