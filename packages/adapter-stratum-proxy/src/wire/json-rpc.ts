@@ -44,5 +44,6 @@ export function parseJsonRpcLine(line: string): JsonRpcMessage | string {
   if (method !== undefined && (typeof method !== 'string' || method.length > MAX_METHOD_LENGTH)) {
     return 'invalid method';
   }
+  message.id = id;
   return message as unknown as JsonRpcMessage;
 }
