@@ -208,4 +208,48 @@ describe('Manager', () => {
     expect(calls).toEqual(['start', 'stop', 'start']);
     await manager.close();
   });
+
+  it('publishes adapter events (ctx.emit) with the miner id, and drops them after the run', async () => {
+    let emitLater: (() => void) | undefined;
+    const runnerAdapter = defineAdapter({
+      apiVersion: 1,
+      kind: 'proxy',
+      meta: { name: 'proxy', version: '1.0.0', core: '*' },
+      options: z.object({}),
+      runner: (_options, ctx) => ({
+        start: async () => {
+          ctx.emit('proxy.worker.connected', {
+            worker: 'rig-1',
+            address: '10.0.0.7',
+            connectionId: 1,
+          });
+          emitLater = () =>
+            ctx.emit('proxy.upstream.up', { upstreamId: 1, pool: 'pool.example:3333' });
+        },
+        stop: async () => {},
+      }),
+      probe: async () => ({ healthy: true }),
+    });
+    const { manager } = harness({ adapters: [runnerAdapter] });
+    const miner = await manager.create({ kind: 'proxy', name: 'p' });
+    const seen: unknown[] = [];
+    const offWorker = manager.events.on('proxy.worker.connected', (event) => seen.push(event));
+    const offUpstream = manager.events.on('proxy.upstream.up', (event) => seen.push(event));
+    await miner.start();
+    expect(seen).toEqual([
+      {
+        minerId: miner.id,
+        worker: 'rig-1',
+        address: '10.0.0.7',
+        connectionId: 1,
+        time: expect.any(Number),
+      },
+    ]);
+    await miner.stop();
+    emitLater?.(); // a runner that outlives its run cannot speak for the miner any more
+    expect(seen).toHaveLength(1);
+    offWorker();
+    offUpstream();
+    await manager.close();
+  });
 });
