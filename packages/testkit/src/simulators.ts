@@ -7,12 +7,102 @@
  */
 
 export type {
+  CryptoNoteJobEvent,
   CryptoNotePool,
   CryptoNotePoolOptions,
   CryptoNotePoolStats,
+  CryptoNotePushedJob,
+  CryptoNotePushJobOptions,
+  CryptoNoteRejectReason,
+  CryptoNoteShareEvent,
+  CryptoNoteVardiff,
 } from './sim/pool/cryptonote-pool.js';
 export { startCryptoNotePool } from './sim/pool/cryptonote-pool.js';
+export { simPoolPath } from './sim/pool/sim-pool-path.js';
+export type {
+  StratumV1Pool,
+  StratumV1PoolJob,
+  StratumV1PoolJobEvent,
+  StratumV1PoolOptions,
+  StratumV1PoolShareEvent,
+  StratumV1PoolStats,
+  StratumV1ReconnectOptions,
+  StratumV1VardiffOptions,
+} from './sim/pool/stratum-v1-pool.js';
+export { SV1_ERROR, startStratumV1Pool } from './sim/pool/stratum-v1-pool.js';
 export type { SimulatorExit, SimulatorProcess } from './sim/shared/simulator-process.js';
+export type {
+  CryptoNoteJob,
+  CryptoNoteLogin,
+  CryptoNoteLoginParams,
+  CryptoNoteShare,
+} from './sim/stratum-client/cryptonote-client.js';
+export {
+  CryptoNoteClient,
+  connectCryptoNoteClient,
+} from './sim/stratum-client/cryptonote-client.js';
+export type {
+  ConnectStratumClientOptions,
+  StratumClientClosed,
+  StratumClientCounters,
+  StratumCloseReason,
+  StratumNotification,
+  StratumNotificationListener,
+  StratumReply,
+  StratumRequestOptions,
+} from './sim/stratum-client/stratum-client.js';
+export { connectStratumClient, StratumClient } from './sim/stratum-client/stratum-client.js';
+export type { StratumClientErrorCode } from './sim/stratum-client/stratum-client-error.js';
+export {
+  poolErrorMessage,
+  StratumClientError,
+  StratumReplyError,
+} from './sim/stratum-client/stratum-client-error.js';
+export type {
+  StratumV1Error,
+  StratumV1Notify,
+  StratumV1Reconnect,
+  StratumV1SubmitResult,
+  StratumV1Subscription,
+} from './sim/stratum-client/stratum-v1-client.js';
+export {
+  BitcoinStratumClient,
+  connectBitcoinStratumClient,
+} from './sim/stratum-client/stratum-v1-client.js';
+export type { FindSv1ShareOptions, FoundSv1Share, Sv1Work } from './sim/sv1/find-sv1-share.js';
+export { findSv1Share, Sv1NonceSearch } from './sim/sv1/find-sv1-share.js';
+export { sha256d } from './sim/sv1/sha256d.js';
+export { Sha256dShareFinder, sha256dShareFinder } from './sim/sv1/sha256d-share-finder.js';
+export type {
+  StratumV1Miner,
+  StratumV1MinerEvents,
+  StratumV1MinerOptions,
+  StratumV1MinerShareEvent,
+  StratumV1MinerStats,
+  WaitForSharesOptions,
+} from './sim/sv1/stratum-v1-miner.js';
+export { StratumV1MinerError, startStratumV1Miner } from './sim/sv1/stratum-v1-miner.js';
+export type {
+  PreparedSv1Job,
+  Sv1HeaderFields,
+  Sv1Submission,
+  Sv1Target,
+  Sv1Verdict,
+  Sv1VerifyContext,
+} from './sim/sv1/sv1-share.js';
+export {
+  buildCoinbase,
+  buildSv1Header,
+  difficultyToExactTarget,
+  hashMeetsTarget,
+  merkleRootFromBranch,
+  prepareSv1Job,
+  rollVersion,
+  stratumPrevHashToHeader,
+  sv1MerkleRoot,
+  sv1Target,
+  verifySv1Share,
+} from './sim/sv1/sv1-share.js';
 export type {
   Getstat1QueryFailure,
   QueryMinerGetstat1Options,
