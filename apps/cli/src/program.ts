@@ -23,6 +23,41 @@ function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+function nonNegativeInt(name: string, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from 0 to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** `--listen`: `host:port`, `[ipv6]:port`, `:port` or a port number. */
+function parseListenFlag(value: string): { host?: string; port: number } {
+  const match = /^(?:(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)?:)?(\d{1,5})$/.exec(value);
+  const port = Number(match?.[2]);
+  if (!match || port > 65_535) {
+    throw new InvalidArgumentError('expected host:port, [ipv6]:port, :port or a port number');
+  }
+  const host = match[1]?.replace(/^\[|\]$/g, '');
+  return host === undefined ? { port } : { host, port };
+}
+
+const PROXY_HELP = `
+The pool password comes from --pass-file or --pass, else $RIGKIT_POOL_PASS (default "x").
+A --config file holds the same options as a server's stratum-proxy miner; flags override it.
+
+Examples:
+  rigkit proxy --protocol cryptonote --listen 0.0.0.0:3333 \\
+    --pool pool.example.org:3333 --pool backup.example.org:3333 --user <wallet>
+  RIGKIT_POOL_PASS=<password> rigkit proxy -c proxy.json --json
+  xmrig -o <proxy-host>:3333 -u <worker> -p x --nicehash      # point a miner at it
+
+Prints one line when listening, then stats every --stats-interval seconds on stdout
+(--json: one JSON object per line); worker and pool events on stderr. Ctrl-C stops it (exit 0).
+Exit codes: 2 bad flags, 3 invalid options or config file, 1 cannot listen.`;
+
 function port(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65_535) {
@@ -248,12 +283,86 @@ export function createProgram(io: ProgramIO): Command {
 
   program
     .command('proxy')
-    .description('the stratum proxy (not available yet)')
-    .argument('[args...]')
-    .allowUnknownOption()
-    .action(async (_args: string[], _opts, command: Command) => {
+    .description('run the stratum proxy standalone (no server, no storage) until Ctrl-C')
+    .addOption(
+      new Option('--protocol <protocol>', 'what miners and pools speak').choices([
+        'cryptonote',
+        'stratum-v1',
+      ]),
+    )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'many miners per pool connection, or one each (default aggregate)',
+      ).choices(['aggregate', 'passthrough']),
+    )
+    .addOption(
+      new Option(
+        '--listen <host:port>',
+        'where miners connect (default 127.0.0.1, any free port)',
+      ).argParser((value) => parseListenFlag(value)),
+    )
+    .option(
+      '--pool <url>',
+      'pool host:port or stratum+tcp:// / stratum+ssl:// URL; repeat for failover',
+      collect,
+    )
+    .option('--user <login>', 'pool login (wallet) for every pool')
+    .option('--pass-file <file>', 'read the pool password from the first line of this file')
+    .option(
+      '--pass <password>',
+      'pool password (visible in the process list: prefer --pass-file or $RIGKIT_POOL_PASS)',
+    )
+    .option('-c, --config <file>', 'JSON file with all proxy options (flags override it)')
+    .addOption(
+      new Option('--max-connections <n>', 'most miner connections (default 10000)').argParser(
+        positiveInt('--max-connections'),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--max-connections-per-ip <n>',
+        'most miner connections from one IP (default 1024)',
+      ).argParser(positiveInt('--max-connections-per-ip')),
+    )
+    .addOption(
+      new Option(
+        '--max-line-bytes <n>',
+        'longest stratum line; longer closes the connection (default 16384)',
+      ).argParser(positiveInt('--max-line-bytes')),
+    )
+    .addOption(
+      new Option(
+        '--max-workers <n>',
+        'distinct worker names kept in the stats (default 10000)',
+      ).argParser(positiveInt('--max-workers')),
+    )
+    .addOption(
+      new Option(
+        '--messages-per-second <n>',
+        'per-connection message rate (default 100)',
+      ).argParser(positiveInt('--messages-per-second')),
+    )
+    .addOption(
+      new Option('--login-timeout <s>', 'seconds a miner has to log in (default 10)').argParser(
+        positiveInt('--login-timeout', 2_147_483),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--idle-timeout <s>',
+        'seconds without a share or keepalive before a miner is dropped (default 600)',
+      ).argParser(positiveInt('--idle-timeout', 2_147_483)),
+    )
+    .addOption(
+      new Option('--stats-interval <s>', 'seconds between stats lines; 0 for none')
+        .argParser(nonNegativeInt('--stats-interval', 86_400))
+        .default(60),
+    )
+    .addHelpText('after', PROXY_HELP)
+    .action(async (opts, command: Command) => {
       const { proxy } = await import('./commands/proxy.js');
-      await run(command, (ctx) => proxy(ctx));
+      await run(command, (ctx) => proxy(ctx, opts));
     });
 
   return program;

@@ -20,6 +20,9 @@ import { isLoopbackHost } from './security/loopback.js';
 import { openSqliteStore } from './store/open-sqlite-store.js';
 import type { ServerStore } from './store/server-store.js';
 
+/** Miners of this kind are started before the others (see the autostart below). */
+const PROXY_KIND = 'stratum-proxy';
+
 /** File in the data dir that tells the CLI where the running server listens. */
 export const SERVER_INFO_FILE = 'server.json';
 
@@ -30,7 +33,10 @@ export interface StartServerOptions {
   host?: string | undefined;
   port?: number | undefined;
   logLevel?: string | undefined;
-  /** Adapter objects to register in addition to the packages the config names. */
+  /**
+   * Adapter objects to register in addition to the packages the config names; one of the
+   * same kind as a configured package replaces it.
+   */
   adapters?: readonly AnyAdapter[];
   /** Skip loading the config's adapter packages (tests, embedders). */
   skipConfiguredAdapters?: boolean;
@@ -39,8 +45,9 @@ export interface StartServerOptions {
   /** Install SIGINT/SIGTERM handling with a grace period (default true). */
   handleSignals?: boolean;
   /**
-   * Demo mode: a pool simulator and three simulated xmrig miners mining against it; the data
-   * dir defaults to `./.rigkit-data`. Everything else is the real server.
+   * Demo mode: a pool simulator, a stratum proxy miner (`demo-proxy`) in front of it and three
+   * simulated xmrig miners mining through the proxy; the data dir defaults to
+   * `./.rigkit-data`. Everything else is the real server.
    */
   demo?: boolean;
   /** Runs after the server listens, before autostart. */
@@ -118,11 +125,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (store) scope.defer(() => store.close());
     const demo = options.demo ? await startDemo() : undefined;
     if (demo) scope.defer(() => demo.close());
+    const explicit = [...(demo?.adapters ?? []), ...(options.adapters ?? [])];
+    const explicitKinds = new Set(explicit.map((adapter) => adapter.kind));
     const adapters = [
-      ...(demo ? [demo.adapter] : []),
-      ...(options.adapters ?? []),
-      // In demo mode the simulator-backed xmrig adapter takes the kind of the real one.
-      ...configured.filter((adapter) => !demo || adapter.kind !== demo.adapter.kind),
+      ...explicit,
+      // Adapters passed in (the demo's simulator-backed xmrig among them) take the kind of a
+      // configured package, so a default list can never register one kind twice.
+      ...configured.filter((adapter) => !explicitKinds.has(adapter.kind)),
     ];
     const manager = createManager({
       adapters,
@@ -188,7 +197,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       uninstallSignals = () => handler.uninstall();
     }
     await options.onListening?.(running);
-    await Promise.allSettled(built.directory.autostartIds().map((id) => manager.get(id).start()));
+    // Stratum proxies start first: miners configured to mine through one find it listening
+    // (they would retry their pool anyway, but start without a failed first connection).
+    const autostart = built.directory.autostartIds().map((id) => manager.get(id));
+    const isProxy = (miner: (typeof autostart)[number]) => miner.kind === PROXY_KIND;
+    await Promise.allSettled(autostart.filter(isProxy).map((miner) => miner.start()));
+    await Promise.allSettled(
+      autostart.filter((miner) => !isProxy(miner)).map((miner) => miner.start()),
+    );
     logger.info({ url }, 'rigkit server listening');
     return running;
   } catch (error) {

@@ -458,7 +458,7 @@ describe('history', () => {
   });
 });
 
-describe('adapters, proxy, token', () => {
+describe('adapters, token', () => {
   it('lists adapters', async () => {
     const run = await runWith([...URL_ARGS, 'adapters'], {
       client: {
@@ -470,12 +470,6 @@ describe('adapters, proxy, token', () => {
     expect(run.stdout).toBe(
       'KIND   PACKAGE                VERSION  CORE\nxmrig  @rigkit/adapter-xmrig  0.1.0    ^0.1.0\n',
     );
-  });
-
-  it('proxy is listed but not available yet (exit 1)', async () => {
-    const run = await runWith(['proxy', '--listen', ':3333']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe('rigkit: the stratum proxy is not available yet\n');
   });
 
   it('token prints the data dir token, or exits 4 when there is none', async () => {

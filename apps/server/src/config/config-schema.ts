@@ -1,6 +1,9 @@
 import { CreateMinerBodySchema, SupervisionPatchSchema } from '@rigkit/client';
 import { z } from 'zod';
 
+/** Adapter packages the server loads when the config does not name any. */
+export const DEFAULT_ADAPTERS = ['@rigkit/adapter-xmrig', '@rigkit/adapter-stratum-proxy'] as const;
+
 /** The Rigkit server configuration (`rigkit.config.{ts,js,mjs,json}` + `RIGKIT_*` env). */
 export const ConfigSchema = z
   .object({
@@ -17,8 +20,14 @@ export const ConfigSchema = z
       .object({ token: z.string().min(32, 'must be at least 32 characters').optional() })
       .strict()
       .default({}),
-    /** Adapter packages to load with import(), resolved from the config file's folder. */
-    adapters: z.array(z.string().min(1)).max(64).default(['@rigkit/adapter-xmrig']),
+    /**
+     * Adapter packages to load with import(), resolved from the config file's folder. The
+     * default registers xmrig and Rigkit's stratum proxy (`kind: 'stratum-proxy'`).
+     */
+    adapters: z
+      .array(z.string().min(1))
+      .max(64)
+      .default([...DEFAULT_ADAPTERS]),
     /** Miners declared in the config; created (or updated) at start. */
     miners: z.array(CreateMinerBodySchema).max(1000).default([]),
     storage: z

@@ -13,6 +13,13 @@ const RESTART_REASONS: readonly RestartReason[] = [
   'manual',
 ];
 
+/** Most device series one miner contributes to each device gauge. */
+export const MAX_DEVICE_SERIES = 256;
+/** Most `rigkit_miner_adapter_metric` series one miner contributes. */
+export const MAX_ADAPTER_METRICS = 64;
+/** What an adapter metric name must look like to become a label value (snake_case). */
+const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
 /** What the metrics read when Prometheus scrapes. */
 export interface MetricsSources {
   manager: Manager;
@@ -22,9 +29,9 @@ export interface MetricsSources {
 
 /**
  * A private Prometheus registry (never the global one, so two servers in one process — tests —
- * do not collide). Label values are miner ids of configured miners and a fixed set of
- * reasons/results, so cardinality is bounded by the number of miners; a removed miner's
- * series are deleted.
+ * do not collide). Label values are miner ids of configured miners, a fixed set of
+ * reasons/results, device ids and adapter metric names (both capped per miner), so cardinality
+ * is bounded by the number of miners; a removed miner's series are deleted.
  */
 export function createMetrics(sources: MetricsSources): {
   registry: Registry;
@@ -60,7 +67,9 @@ export function createMetrics(sources: MetricsSources): {
       }
     },
   });
-  // Device rows come from each miner's last sample: at most one series per configured device.
+  // Device rows come from each miner's last sample: at most one series per configured device
+  // (a stratum proxy with `metrics.workerLabels` sends its most active workers as rows), and
+  // never more than MAX_DEVICE_SERIES per miner whatever an adapter sends.
   const deviceGauge = (name: string, help: string, read: (d: DeviceRow) => number | undefined) =>
     new Gauge({
       name,
@@ -71,7 +80,7 @@ export function createMetrics(sources: MetricsSources): {
         this.reset();
         for (const miner of manager.list()) {
           if (miner.state !== 'running') continue;
-          for (const device of miner.lastSample?.devices ?? []) {
+          for (const device of (miner.lastSample?.devices ?? []).slice(0, MAX_DEVICE_SERIES)) {
             const value = read(device);
             if (typeof value === 'number') this.set({ miner: miner.id, device: device.id }, value);
           }
@@ -88,6 +97,27 @@ export function createMetrics(sources: MetricsSources): {
     'Device hashrate from the last sample, H/s.',
     (d) => d.hashrate,
   );
+  // Adapter readings (`Sample.metrics`, e.g. the stratum proxy's `proxy_miners`) share one
+  // family; the `name` label is a fixed set per adapter, checked and capped here as well.
+  new Gauge({
+    name: 'rigkit_miner_adapter_metric',
+    help: 'Adapter-specific readings of a running miner from its last sample (e.g. proxy_miners, proxy_upstreams_active).',
+    labelNames: ['miner', 'name'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const miner of manager.list()) {
+        if (miner.state !== 'running') continue;
+        let count = 0;
+        for (const [name, value] of Object.entries(miner.lastSample?.metrics ?? {})) {
+          if (count >= MAX_ADAPTER_METRICS) break;
+          if (!METRIC_NAME.test(name) || !Number.isFinite(value)) continue;
+          this.set({ miner: miner.id, name }, value);
+          count += 1;
+        }
+      }
+    },
+  });
   new Gauge({
     name: 'rigkit_ws_clients',
     help: 'Connected WebSocket event clients.',

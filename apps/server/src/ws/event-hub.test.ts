@@ -259,6 +259,72 @@ describe('EventHub over real sockets', { timeout: 20_000 }, () => {
     );
   });
 
+  it('forwards the stratum proxy events, filterable by type and miner like the others', async () => {
+    const { url, manager } = await listeningApp();
+    const workers = await connect(url);
+    const upstreams = await connect(url);
+    await subscribe(workers, {
+      miners: ['proxy-a', 'marker'],
+      events: ['proxy.worker.connected', 'proxy.worker.disconnected', 'miner.state'],
+    });
+    await subscribe(upstreams, {
+      events: [
+        'proxy.upstream.up',
+        'proxy.upstream.down',
+        'proxy.upstream.failover',
+        'miner.state',
+      ],
+    });
+    const time = Date.now();
+    for (const minerId of ['proxy-a', 'proxy-b']) {
+      const worker = { minerId, worker: 'rig-1', address: '10.0.0.7', connectionId: 1, time };
+      manager.events.emit('proxy.worker.connected', worker);
+      manager.events.emit('proxy.upstream.up', { minerId, upstreamId: 1, pool: 'p:1', time });
+      manager.events.emit('proxy.upstream.failover', {
+        minerId,
+        from: 'stratum+tcp://p:1',
+        to: 'stratum+tcp://q:2',
+        reason: 'failure',
+        time,
+      });
+      manager.events.emit('proxy.upstream.down', {
+        minerId,
+        upstreamId: 1,
+        pool: 'p:1',
+        reason: 'closed',
+        time,
+      });
+      manager.events.emit('proxy.worker.disconnected', { ...worker, reason: 'idle' });
+    }
+    await sync(manager, workers);
+    await sync(manager, upstreams);
+
+    const seen = (client: Client) =>
+      events(client)
+        .filter((m) => m.event?.startsWith('proxy.'))
+        .map((m) => `${m.event}:${m.data?.minerId}`);
+    expect(seen(workers)).toEqual([
+      'proxy.worker.connected:proxy-a',
+      'proxy.worker.disconnected:proxy-a',
+    ]);
+    expect(seen(upstreams)).toEqual([
+      'proxy.upstream.up:proxy-a',
+      'proxy.upstream.failover:proxy-a',
+      'proxy.upstream.down:proxy-a',
+      'proxy.upstream.up:proxy-b',
+      'proxy.upstream.failover:proxy-b',
+      'proxy.upstream.down:proxy-b',
+    ]);
+    expect(events(workers).find((m) => m.event === 'proxy.worker.disconnected')?.data).toEqual({
+      minerId: 'proxy-a',
+      worker: 'rig-1',
+      address: '10.0.0.7',
+      connectionId: 1,
+      reason: 'idle',
+      time,
+    });
+  });
+
   it('answers invalid client messages with an error and stays open; floods are closed (1008)', async () => {
     const { url, manager } = await listeningApp({ ws: { maxControlMessagesPerMinute: 6 } });
     const client = await connect(url);

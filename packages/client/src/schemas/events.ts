@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { MinerIdSchema } from './common.js';
 
-/** Event types a client may subscribe to on `/api/v1/events`. */
+/**
+ * Event types a client may subscribe to on `/api/v1/events`. The `proxy.*` events come from
+ * stratum proxy miners (workers logging in and out, pool connections and failover).
+ */
 export const EVENT_TYPES = [
   'miner.created',
   'miner.removed',
@@ -14,6 +17,11 @@ export const EVENT_TYPES = [
   'miner.session',
   'miner.guard',
   'monitor.pressure',
+  'proxy.worker.connected',
+  'proxy.worker.disconnected',
+  'proxy.upstream.up',
+  'proxy.upstream.down',
+  'proxy.upstream.failover',
 ] as const;
 
 export const EventTypeSchema = z.enum(EVENT_TYPES);

@@ -30,6 +30,10 @@ export const SampleSchema = z.object({
   algo: z.string().optional(),
   uptimeSeconds: z.number().optional(),
   devices: z.array(DeviceRowSchema).optional(),
+  metrics: z
+    .record(z.string(), z.number())
+    .optional()
+    .describe('adapter-specific readings under fixed snake_case names, e.g. proxy_miners'),
   warnings: z.array(z.string()).optional(),
 });
 
