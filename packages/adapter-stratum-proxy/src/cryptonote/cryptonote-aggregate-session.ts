@@ -13,6 +13,8 @@ import { parseCnLogin, parseCnSubmit } from './cryptonote-messages.js';
 import { CryptoNoteUpstream, newMinerId } from './cryptonote-upstream.js';
 
 const EXTENSIONS = ['algo', 'nicehash', 'keepalive'];
+/** What follows the id in the reply to an accepted share. */
+const ACCEPTED_TAIL = ',"jsonrpc":"2.0","error":null,"result":{"status":"OK"}}\n';
 
 /** One miner behind an aggregate CryptoNote upstream. */
 export class CryptoNoteAggregateSession implements DownstreamHandler {
@@ -172,14 +174,10 @@ export class CryptoNoteAggregateSession implements DownstreamHandler {
     }
     const difficulty = upstream.difficulty;
     const id = message.id;
-    const params: Record<string, string> = {
-      id: upstream.loginId,
-      job_id: share.jobId,
-      nonce: share.nonce,
-      result: share.result,
-    };
-    if (share.algo) params.algo = share.algo;
-    connection.request('submit', params, (reply, failure) => {
+    // JSON.stringify({ id, job_id, nonce, result, algo? }) built from its pieces: nonce and
+    // result are validated lowercase hex, the other strings are escaped by JSON.stringify.
+    const params = `{"id":${JSON.stringify(upstream.loginId)},"job_id":${JSON.stringify(share.jobId)},"nonce":"${share.nonce}","result":"${share.result}"${share.algo ? `,"algo":${JSON.stringify(share.algo)}` : ''}}`;
+    connection.requestSerialized('submit', params, (reply, failure) => {
       if (!reply) {
         this.#error(id, failure === 'upstream timeout' ? 'Pool timeout' : 'Pool unavailable');
         return;
@@ -190,7 +188,8 @@ export class CryptoNoteAggregateSession implements DownstreamHandler {
         return;
       }
       this.#ctx.recordShare(worker, 'accepted', difficulty);
-      this.#reply(id, { status: 'OK' });
+      // The same bytes as #reply(id, { status: 'OK' }), without serialising an object per share.
+      this.#connection.sendLine(`{"id":${JSON.stringify(id)}${ACCEPTED_TAIL}`);
     });
   }
 
