@@ -40,4 +40,7 @@ export const cryptonotePassthroughDialect: PassthroughDialect = {
     const error = code ? { code: -1, message, rigkit: code } : { code: -1, message };
     return `${JSON.stringify({ id, jsonrpc: '2.0', error })}\n`;
   },
+  notOpenedLine(id) {
+    return this.errorLine(id, 'Unauthenticated');
+  },
 };

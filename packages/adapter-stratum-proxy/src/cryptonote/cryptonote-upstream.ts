@@ -43,6 +43,8 @@ export class CryptoNoteUpstream implements AggregateUpstream {
       onUp: () => this.#up(),
       onDown: () => {
         this.jobLine = undefined;
+        // A share for the lost connection's jobs is stale, not something for the next pool.
+        this.ledger.reset();
       },
     });
   }

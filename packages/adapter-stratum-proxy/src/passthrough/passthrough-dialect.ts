@@ -24,4 +24,6 @@ export interface PassthroughDialect {
   difficulty(message: JsonRpcMessage): number | undefined;
   /** An error reply in the dialect. */
   errorLine(id: JsonRpcId, message: string, code?: string): string;
+  /** The reply to a request sent before the opening one (CryptoNote: no login; V1: code 25). */
+  notOpenedLine(id: JsonRpcId): string;
 }

@@ -64,7 +64,7 @@ export class PassthroughSession implements DownstreamHandler {
     }
     if (!this.#link) {
       if (!this.#dialect.opening.has(method)) {
-        this.#connection.sendLine(this.#dialect.errorLine(message.id, 'Unauthenticated'));
+        this.#connection.sendLine(this.#dialect.notOpenedLine(message.id));
         return;
       }
       this.#open();
@@ -112,7 +112,10 @@ export class PassthroughSession implements DownstreamHandler {
         for (const message of queued) this.#forward(connection, message);
       },
       onDown: () => {
-        if (this.#link === link) this.#connection.close('upstream');
+        // stop() closes the pool links first: the miner goes because of the shutdown.
+        if (this.#link === link) {
+          this.#connection.close(this.#ctx.stopping ? 'shutdown' : 'upstream');
+        }
       },
     });
     this.#link = link;

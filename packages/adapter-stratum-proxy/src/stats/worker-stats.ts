@@ -48,7 +48,8 @@ const TEN_S_BUCKETS = 6;
 
 /**
  * One worker. Fields are plain numbers and one Float64Array (60 one-minute buckets followed by
- * 6 ten-second buckets of accepted hashes, ≈ 530 bytes) so a record stays well under 1 KiB.
+ * 6 ten-second buckets of accepted hashes, ≈ 530 bytes, made on the first accepted share) so a
+ * record stays well under 1 KiB.
  * The links thread it through two intrusive lists, which makes every update O(1).
  */
 class Entry implements WorkerRecord {
@@ -64,7 +65,11 @@ class Entry implements WorkerRecord {
   /** Absolute minute / ten-second index of the newest bucket. */
   minuteHead: number;
   tenHead: number;
-  readonly buckets = new Float64Array(MINUTE_BUCKETS + TEN_S_BUCKETS);
+  /**
+   * Made on the first accepted share: 10,000 miners that are logged in but have not found a
+   * share yet (a farm reconnecting) cost no bucket memory.
+   */
+  buckets: Float64Array | undefined;
   /** No longer in the table: a stale handle must not touch the lists. */
   removed = false;
   /** Most-recently-active list, over every record. */
@@ -191,6 +196,7 @@ export class WorkerStats {
     if (result === 'accepted' && difficulty > 0 && Number.isFinite(difficulty)) {
       this.#advance(entry, now);
       const hashes = difficulty * this.#hashesPerDifficulty;
+      entry.buckets ??= new Float64Array(MINUTE_BUCKETS + TEN_S_BUCKETS);
       const buckets = entry.buckets;
       const minute = entry.minuteHead % MINUTE_BUCKETS;
       const ten = MINUTE_BUCKETS + (entry.tenHead % TEN_S_BUCKETS);
@@ -310,13 +316,20 @@ export class WorkerStats {
   /** Rolls both bucket rings forward to `now`, zeroing buckets that left their window. */
   #advance(entry: Entry, now: number): void {
     const minute = Math.floor(now / MINUTE_MS);
+    const buckets = entry.buckets;
+    if (buckets === undefined) {
+      // Nothing to roll: just keep the heads current for the first share.
+      entry.minuteHead = Math.max(entry.minuteHead, minute);
+      entry.tenHead = Math.max(entry.tenHead, Math.floor(now / TEN_S_MS));
+      return;
+    }
     if (minute > entry.minuteHead) {
-      roll(entry.buckets, 0, MINUTE_BUCKETS, entry.minuteHead, minute);
+      roll(buckets, 0, MINUTE_BUCKETS, entry.minuteHead, minute);
       entry.minuteHead = minute;
     }
     const ten = Math.floor(now / TEN_S_MS);
     if (ten > entry.tenHead) {
-      roll(entry.buckets, MINUTE_BUCKETS, TEN_S_BUCKETS, entry.tenHead, ten);
+      roll(buckets, MINUTE_BUCKETS, TEN_S_BUCKETS, entry.tenHead, ten);
       entry.tenHead = ten;
     }
   }
@@ -354,12 +367,12 @@ function rate(
   bucketMs: number,
   head: number,
 ): number {
+  const buckets = entry.buckets;
+  if (buckets === undefined) return 0;
   const ringLength = offset === 0 ? MINUTE_BUCKETS : TEN_S_BUCKETS;
   let sum = 0;
   for (let i = 0; i < count; i++) {
-    sum += entry.buckets[
-      offset + ((((head - i) % ringLength) + ringLength) % ringLength)
-    ] as number;
+    sum += buckets[offset + ((((head - i) % ringLength) + ringLength) % ringLength)] as number;
   }
   if (sum === 0) return 0;
   const windowMs = (count - 1) * bucketMs + Math.max(0, now - head * bucketMs);

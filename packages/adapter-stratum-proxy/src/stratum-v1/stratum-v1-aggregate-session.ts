@@ -254,7 +254,9 @@ export class StratumV1AggregateSession implements DownstreamHandler {
       this.#error(message.id, SV1_ERROR.OTHER, 'Pool unavailable, share not sent');
       return;
     }
-    const key = share.extranonce2 + share.ntime + share.nonce + (share.versionBits ?? '');
+    // The full extranonce2 (prefix included): two miners' own parts may be equal.
+    const key =
+      this.#prefix + share.extranonce2 + share.ntime + share.nonce + (share.versionBits ?? '');
     const verdict = upstream.ledger.check(share.jobId, key);
     if (verdict !== 'ok') {
       if (verdict === 'duplicate') {

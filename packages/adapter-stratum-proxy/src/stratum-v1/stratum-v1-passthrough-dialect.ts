@@ -41,4 +41,7 @@ export const stratumV1PassthroughDialect: PassthroughDialect = {
   errorLine(id, message, code) {
     return `${JSON.stringify({ id, result: null, error: [SV1_ERROR.OTHER, message, code ?? null] })}\n`;
   },
+  notOpenedLine(id) {
+    return `${JSON.stringify({ id, result: null, error: [SV1_ERROR.NOT_SUBSCRIBED, 'Not subscribed', null] })}\n`;
+  },
 };

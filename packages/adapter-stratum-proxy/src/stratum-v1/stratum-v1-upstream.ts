@@ -52,6 +52,9 @@ export class StratumV1Upstream implements AggregateUpstream {
       onUp: () => this.#announceAll(),
       onDown: () => {
         this.notifyLine = undefined;
+        // The next connection's job ids mean nothing for this one's: a share for an old job
+        // is stale here, never forwarded to a pool that may reuse the id.
+        this.ledger.reset();
       },
     });
   }

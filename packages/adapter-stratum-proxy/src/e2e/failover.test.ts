@@ -1,0 +1,179 @@
+// Failover and return to the primary, for both protocols: two pool simulators, the primary
+// goes down, the proxy's upstream moves to the backup while its miners stay connected and keep
+// having shares accepted there; the primary comes back, and after `primaryRetryMs` the proxy
+// probes it and moves back.
+import {
+  type CryptoNotePool,
+  type StratumV1Pool,
+  startCryptoNotePool,
+  startStratumV1Miner,
+  startStratumV1Pool,
+} from '@rigkit/testkit/simulators';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loginCnMiner } from '../testing/cryptonote-miner.js';
+import type { Line } from '../testing/line-client.js';
+import { startTestProxy } from '../testing/proxy-harness.js';
+
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 30_000 });
+
+const WAIT = { timeoutMs: 30_000 };
+const FAILOVER = {
+  connectTimeoutMs: 2000,
+  initialBackoffMs: 50,
+  maxBackoffMs: 200,
+  primaryRetryMs: 300,
+};
+
+/** How events name a pool. */
+const shown = (pool: { url: string }) => `stratum+tcp://${pool.url}`;
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function sequence(events: { type: string; payload: Record<string, unknown> }[]): string[] {
+  return events
+    .filter((event) => event.type.startsWith('proxy.upstream.'))
+    .map((event) => {
+      const { payload } = event;
+      if (event.type === 'proxy.upstream.failover') {
+        return `failover ${String(payload.from)} → ${String(payload.to)} (${String(payload.reason)})`;
+      }
+      return `${event.type.slice('proxy.upstream.'.length)} ${String(payload.pool)}`;
+    });
+}
+
+describe('failover: CryptoNote aggregate', () => {
+  it('moves to the backup on an outage, miners keep mining, and returns to the primary', async () => {
+    const pools: CryptoNotePool[] = [];
+    for (let i = 0; i < 2; i++) {
+      const pool = await startCryptoNotePool({ difficulty: 1000, jobIntervalMs: 0 });
+      cleanups.push(() => pool.close());
+      pools.push(pool);
+    }
+    const [primary, backup] = pools as [CryptoNotePool, CryptoNotePool];
+    const { proxy, port, events } = await startTestProxy({
+      protocol: 'cryptonote',
+      mode: 'aggregate',
+      pools: [
+        { url: primary.url, user: 'wallet', pass: 'pool-secret' },
+        { url: backup.url, user: 'wallet', pass: 'pool-secret' },
+      ],
+      failover: FAILOVER,
+    });
+    cleanups.push(() => proxy.stop());
+    await events.next('proxy.upstream.up');
+    const miners = [await loginCnMiner(port, 'rig-1'), await loginCnMiner(port, 'rig-2')];
+    for (const miner of miners) cleanups.push(() => miner.client.destroy());
+    let n = 0;
+    for (const miner of miners) expect((await miner.submit(++n)).result).toEqual({ status: 'OK' });
+    expect(primary.stats().accepted).toBe(2);
+
+    // Each miner gets the backup's job once the upstream is logged in there.
+    const jobFrom = (miner: (typeof miners)[number], from: number) =>
+      miner.client.next(
+        (line: Line) => line.method === 'job' && miner.client.lines.indexOf(line) >= from,
+        WAIT.timeoutMs,
+      );
+    const marks = miners.map((miner) => miner.client.lines.length);
+    const primaryJob = miners[0]?.job().job_id as string;
+    await primary.outage();
+    const failover = await events.next('proxy.upstream.failover');
+    expect(failover).toMatchObject({ from: shown(primary), to: shown(backup), reason: 'failure' });
+    await events.next('proxy.upstream.up', (event) => event.pool === shown(backup));
+    await Promise.all(miners.map((miner, i) => jobFrom(miner, marks[i] as number)));
+    expect(proxy.stats().onPrimary).toBe(false);
+    for (const miner of miners) expect((await miner.submit(++n)).result).toEqual({ status: 'OK' });
+    expect(backup.stats().accepted).toBe(2);
+    expect(proxy.stats().miners.now).toBe(2); // nobody was disconnected
+    // A share for the lost pool's job is stale: answered by the proxy, never sent to the backup.
+    const late = await miners[0]?.submit(++n, { jobId: primaryJob });
+    expect(late?.error).toMatchObject({ message: 'Block expired' });
+    expect(backup.stats().rejected).toBe(0);
+    expect(proxy.stats().shares.stale).toBe(1);
+
+    const backMarks = miners.map((miner) => miner.client.lines.length);
+    await primary.recover();
+    const back = await events.next(
+      'proxy.upstream.failover',
+      (event) => event.reason === 'primary',
+    );
+    expect(back).toMatchObject({ from: shown(backup), to: shown(primary) });
+    await events.next('proxy.upstream.up', (event) => event.pool === shown(primary), { from: 1 });
+    await Promise.all(miners.map((miner, i) => jobFrom(miner, backMarks[i] as number)));
+    expect(proxy.stats().onPrimary).toBe(true);
+    for (const miner of miners) expect((await miner.submit(++n)).result).toEqual({ status: 'OK' });
+    expect(primary.stats().accepted).toBe(4);
+
+    const [a, b] = [shown(primary), shown(backup)];
+    expect(sequence(events.events)).toEqual([
+      `up ${a}`,
+      `down ${a}`,
+      `failover ${a} → ${b} (failure)`,
+      `up ${b}`,
+      `failover ${b} → ${a} (primary)`,
+      `down ${b}`,
+      `up ${a}`,
+    ]);
+    expect(proxy.stats().shares).toMatchObject({ accepted: 6, rejected: 0, invalid: 0, stale: 1 });
+  });
+});
+
+describe('failover: Stratum V1 aggregate with real shares', () => {
+  it('miners keep having real shares accepted at the backup and back at the primary', async () => {
+    const pools: StratumV1Pool[] = [];
+    for (let i = 0; i < 2; i++) {
+      const pool = await startStratumV1Pool({ difficulty: 2 ** -20, jobIntervalMs: 1000 });
+      cleanups.push(() => pool.close());
+      pools.push(pool);
+    }
+    const [primary, backup] = pools as [StratumV1Pool, StratumV1Pool];
+    // Both simulators number their jobs 1, 2, 3…: move the backup's numbers away, as two real
+    // pools' job ids would be, so a job id says which pool (and extranonce) a share was for.
+    for (let i = 0; i < 100; i++) backup.pushJob();
+    const { proxy, port, events } = await startTestProxy({
+      protocol: 'stratum-v1',
+      mode: 'aggregate',
+      pools: [
+        { url: primary.url, user: 'farm.account', pass: 'pool-secret' },
+        { url: backup.url, user: 'farm.account', pass: 'pool-secret' },
+      ],
+      failover: FAILOVER,
+    });
+    cleanups.push(() => proxy.stop());
+    const miners = await Promise.all(
+      [true, false].map(async (extranonceSubscribe, i) => {
+        const miner = await startStratumV1Miner({
+          host: '127.0.0.1',
+          port,
+          worker: `rig-${i}`,
+          hashesPerSecond: 100_000,
+          extranonceSubscribe,
+          reconnectDelayMs: 50,
+        });
+        cleanups.push(() => miner.close());
+        return miner;
+      }),
+    );
+    await Promise.all(miners.map((miner) => miner.waitForShares(3, WAIT)));
+
+    await primary.outage();
+    await events.next('proxy.upstream.failover', (event) => event.reason === 'failure');
+    await events.next('proxy.upstream.up', (event) => event.pool === shown(backup));
+    await Promise.all(miners.map((miner) => miner.waitForShares(3, WAIT)));
+    expect(backup.stats().accepted).toBeGreaterThanOrEqual(6);
+
+    await primary.recover();
+    await events.next('proxy.upstream.failover', (event) => event.reason === 'primary');
+    await events.next('proxy.upstream.up', (event) => event.pool === shown(primary), { from: 1 });
+    const atPrimary = primary.stats().accepted;
+    await Promise.all(miners.map((miner) => miner.waitForShares(3, WAIT)));
+    expect(primary.stats().accepted).toBeGreaterThanOrEqual(atPrimary + 6);
+
+    // A new extranonce each time: no share made with the old one reached a pool. Shares found
+    // for the lost connection's jobs were answered as stale by the proxy itself.
+    for (const pool of [primary, backup]) expect(pool.stats().rejectedByCode).toEqual({});
+    expect(proxy.stats().onPrimary).toBe(true);
+  });
+});
