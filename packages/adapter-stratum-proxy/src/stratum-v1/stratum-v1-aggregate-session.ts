@@ -257,7 +257,11 @@ export class StratumV1AggregateSession implements DownstreamHandler {
     // The full extranonce2 (prefix included): two miners' own parts may be equal.
     const key =
       this.#prefix + share.extranonce2 + share.ntime + share.nonce + (share.versionBits ?? '');
-    const verdict = upstream.ledger.check(share.jobId, key);
+    // A job of an earlier pool connection (another tag) is stale whatever its id.
+    const jobId = share.jobId.startsWith(upstream.jobTag)
+      ? share.jobId.slice(upstream.jobTag.length)
+      : undefined;
+    const verdict = jobId === undefined ? 'unknown-job' : upstream.ledger.check(jobId, key);
     if (verdict !== 'ok') {
       if (verdict === 'duplicate') {
         this.#invalid(message.id, worker, SV1_ERROR.DUPLICATE, 'Duplicate share');
@@ -271,7 +275,7 @@ export class StratumV1AggregateSession implements DownstreamHandler {
     }
     const params = [
       upstream.user,
-      share.jobId,
+      jobId as string,
       this.#prefix + share.extranonce2,
       share.ntime,
       share.nonce,

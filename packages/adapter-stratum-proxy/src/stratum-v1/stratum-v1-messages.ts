@@ -105,11 +105,14 @@ function cleanString(value: unknown, max: number): string | undefined {
     : undefined;
 }
 
-function isJobId(value: unknown): value is string {
+/** Room for the tag the aggregate proxy puts in front of a pool's job id. */
+const MAX_SUBMITTED_JOB_ID = MAX_JOB_ID + 16;
+
+function isJobId(value: unknown, max = MAX_JOB_ID): value is string {
   return (
     typeof value === 'string' &&
     value.length >= 1 &&
-    value.length <= MAX_JOB_ID &&
+    value.length <= max &&
     PRINTABLE_ID.test(value)
   );
 }

@@ -33,6 +33,14 @@ export class StratumV1Upstream implements AggregateUpstream {
   difficulty = 0;
   difficultyLine: string | undefined;
   notifyLine: string | undefined;
+  /**
+   * Put in front of every job id sent to miners, new for every pool connection. Pools often
+   * number jobs from 1 again after a reconnect: without the tag, a share a miner made for the
+   * old connection's job "5" (with the old extranonce) would go to the new connection's "5"
+   * and be rejected there as low difficulty. With it, such a share is answered here as stale.
+   */
+  jobTag = '';
+  #connections = 0;
   /** The pool user submits go out as. */
   user = '';
   emptySince: number | undefined;
@@ -70,6 +78,8 @@ export class StratumV1Upstream implements AggregateUpstream {
   }
 
   async #handshake(connection: UpstreamConnection, pool: PoolEntry): Promise<void> {
+    // Jobs may arrive before the handshake ends: tag them with this connection's tag already.
+    this.jobTag = `${(++this.#connections).toString(36)}.`;
     this.user = pool.user ?? '';
     this.versionMask = undefined;
     const configure = await connection.call('mining.configure', [
@@ -106,7 +116,8 @@ export class StratumV1Upstream implements AggregateUpstream {
         }
         this.ledger.setJob(job.jobId, job.clean);
         this.slots.rotate();
-        this.notifyLine = `${JSON.stringify({ id: null, method: 'mining.notify', params: job.params })}\n`;
+        const params = [this.jobTag + job.jobId, ...job.params.slice(1)];
+        this.notifyLine = `${JSON.stringify({ id: null, method: 'mining.notify', params })}\n`;
         if (this.link.up) this.#broadcast(this.notifyLine);
         return;
       }
