@@ -139,7 +139,7 @@ describe('parseSv1Submit', () => {
     ['four params', submit.slice(0, 4)],
     ['numeric worker', [1, ...submit.slice(1)]],
     ['empty job id', ['w', '', ...submit.slice(2)]],
-    ['long job id', ['w', 'j'.repeat(129), ...submit.slice(2)]],
+    ['job id longer than a tagged pool id', ['w', 'j'.repeat(145), ...submit.slice(2)]],
     ['odd extranonce2', ['w', 'bf', '0000001', '504e86ed', 'b2957c02']],
     ['empty extranonce2', ['w', 'bf', '', '504e86ed', 'b2957c02']],
     ['long extranonce2', ['w', 'bf', '00'.repeat(17), '504e86ed', 'b2957c02']],

@@ -179,7 +179,9 @@ export function parseSv1Submit(params: unknown): Sv1Submit | string {
   const [worker, jobId, extranonce2, ntime, nonce, versionBits] = items;
   const name = cleanString(worker, MAX_USER);
   if (name === undefined) return `worker must be a string of at most ${MAX_USER} characters`;
-  if (!isJobId(jobId)) return 'job id must be 1 to 128 printable characters';
+  if (!isJobId(jobId, MAX_SUBMITTED_JOB_ID)) {
+    return `job id must be 1 to ${MAX_SUBMITTED_JOB_ID} printable characters`;
+  }
   if (!isHex(extranonce2, MAX_EXTRANONCE_BYTES * 2) || extranonce2.length === 0) {
     return 'extranonce2 must be hex bytes';
   }
