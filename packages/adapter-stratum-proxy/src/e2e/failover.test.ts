@@ -11,7 +11,7 @@ import {
 } from '@rigkit/testkit/simulators';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loginCnMiner } from '../testing/cryptonote-miner.js';
-import type { Line } from '../testing/line-client.js';
+import { connectLineClient, type Line } from '../testing/line-client.js';
 import { startTestProxy } from '../testing/proxy-harness.js';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 30_000 });
@@ -128,10 +128,10 @@ describe('failover: Stratum V1 aggregate with real shares', () => {
       cleanups.push(() => pool.close());
       pools.push(pool);
     }
+    // Both simulators number their jobs 1, 2, 3…, so the backup reuses the primary's job ids:
+    // only the proxy's per-connection job tag keeps a share made for the primary's job "2"
+    // (with the primary's extranonce) from reaching the backup's job "2".
     const [primary, backup] = pools as [StratumV1Pool, StratumV1Pool];
-    // Both simulators number their jobs 1, 2, 3…: move the backup's numbers away, as two real
-    // pools' job ids would be, so a job id says which pool (and extranonce) a share was for.
-    for (let i = 0; i < 100; i++) backup.pushJob();
     const { proxy, port, events } = await startTestProxy({
       protocol: 'stratum-v1',
       mode: 'aggregate',
@@ -175,5 +175,58 @@ describe('failover: Stratum V1 aggregate with real shares', () => {
     // for the lost connection's jobs were answered as stale by the proxy itself.
     for (const pool of [primary, backup]) expect(pool.stats().rejectedByCode).toEqual({});
     expect(proxy.stats().onPrimary).toBe(true);
+  });
+});
+
+describe('failover: Stratum V1 job ids of an earlier pool connection', () => {
+  it('answers a share for the old connection’s job as stale even when the new pool reuses the id', async () => {
+    const pools: StratumV1Pool[] = [];
+    for (let i = 0; i < 2; i++) {
+      // Difficulty 1: a made-up share cannot pass by luck, so a forwarded one is rejected.
+      const pool = await startStratumV1Pool({ difficulty: 1, jobIntervalMs: 0 });
+      cleanups.push(() => pool.close());
+      pools.push(pool);
+    }
+    const [primary, backup] = pools as [StratumV1Pool, StratumV1Pool];
+    const { proxy, port, events } = await startTestProxy({
+      protocol: 'stratum-v1',
+      mode: 'aggregate',
+      pools: [
+        { url: primary.url, user: 'farm.account', pass: 'pool-secret' },
+        { url: backup.url, user: 'farm.account', pass: 'pool-secret' },
+      ],
+      failover: { ...FAILOVER, primaryRetryMs: 60_000 },
+    });
+    cleanups.push(() => proxy.stop());
+    const client = await connectLineClient(port);
+    cleanups.push(() => client.destroy());
+    const subscribed = await client.call({ id: 1, method: 'mining.subscribe', params: [] });
+    const extranonce2Size = (subscribed.result as unknown[])[2] as number;
+    // Told the new extranonce instead of being asked to reconnect.
+    await client.call({ id: 4, method: 'mining.extranonce.subscribe', params: [] });
+    const isNotify = (line: Line) => line.method === 'mining.notify';
+    const firstJob = client.next(isNotify);
+    await client.call({ id: 2, method: 'mining.authorize', params: ['rig-1', 'x'] });
+    const oldJob = (await firstJob).params as string[];
+
+    const moved = events.next('proxy.upstream.up', (event) => event.pool === shown(backup));
+    const seen = client.lines.length;
+    await primary.outage();
+    await moved;
+    const newJob = (
+      await client.next((line) => isNotify(line) && client.lines.indexOf(line) >= seen)
+    ).params as string[];
+    // The same job id at both pools, told apart only by the proxy's tag.
+    const poolId = (id: string) => id.slice(id.indexOf('.') + 1);
+    expect(poolId(newJob[0] as string)).toBe(poolId(oldJob[0] as string));
+    expect(newJob[0]).not.toBe(oldJob[0]);
+
+    const reply = await client.call({
+      id: 3,
+      method: 'mining.submit',
+      params: ['rig-1', oldJob[0], '00'.repeat(extranonce2Size), oldJob[7], '00000000'],
+    });
+    expect(reply.error).toEqual([21, 'Job not found', null]);
+    expect(backup.stats().accepted + backup.stats().rejected).toBe(0);
   });
 });
