@@ -104,3 +104,24 @@ export function quantile(sorted, q) {
 export function round1(value) {
   return Math.round(value * 10) / 10;
 }
+
+/**
+ * The `markCpu` / `cpu` commands every child answers: CPU time and event-loop utilisation
+ * since the last mark.
+ */
+export function cpuCommands() {
+  let cpuAtMark = process.cpuUsage();
+  let eluAtMark = performance.eventLoopUtilization();
+  return {
+    markCpu() {
+      cpuAtMark = process.cpuUsage();
+      eluAtMark = performance.eventLoopUtilization();
+      return null;
+    },
+    cpu() {
+      const cpu = process.cpuUsage(cpuAtMark);
+      const elu = performance.eventLoopUtilization(eluAtMark);
+      return { cpuMs: (cpu.user + cpu.system) / 1000, elu: elu.utilization };
+    },
+  };
+}

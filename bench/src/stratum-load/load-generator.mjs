@@ -4,7 +4,7 @@
 // only a login result is JSON-parsed; a share's send time lives in a ring of doubles indexed by
 // its JSON-RPC id, so a reply costs one slice and one subtraction.
 import { connect } from 'node:net';
-import { nowMs, quantile, round1, serve } from './ipc.mjs';
+import { cpuCommands, nowMs, quantile, round1, serve } from './ipc.mjs';
 
 const HEX = /** @type {string[]} */ (
   Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
@@ -45,8 +45,6 @@ let loginLatencies = [];
 /** Fan-out: receive times of each job, by job id. @type {Map<string, number[]>} */
 const jobs = new Map();
 let unexpectedCloses = 0;
-let cpuAtMark = process.cpuUsage();
-let eluAtMark = performance.eventLoopUtilization();
 let otherLines = 0;
 
 // Share-step counters, reset by each step.
@@ -328,17 +326,7 @@ serve(
       };
     },
 
-    markCpu() {
-      cpuAtMark = process.cpuUsage();
-      eluAtMark = performance.eventLoopUtilization();
-      return null;
-    },
-
-    cpu() {
-      const cpu = process.cpuUsage(cpuAtMark);
-      const elu = performance.eventLoopUtilization(eluAtMark);
-      return { cpuMs: (cpu.user + cpu.system) / 1000, elu: elu.utilization };
-    },
+    ...cpuCommands(),
 
     counters() {
       return {

@@ -2,12 +2,10 @@
 // simulator with on-demand jobs. `pushJob` stamps the push with the cross-process clock just
 // before the simulator writes the job, so the bench can measure pool push → last miner.
 import { startCryptoNotePool } from '@rigkit/testkit/simulators';
-import { nowMs, serve } from './ipc.mjs';
+import { cpuCommands, nowMs, serve } from './ipc.mjs';
 
 /** @type {import('@rigkit/testkit/simulators').CryptoNotePool | undefined} */
 let pool;
-let cpuAtMark = process.cpuUsage();
-let eluAtMark = performance.eventLoopUtilization();
 
 serve(
   {
@@ -29,16 +27,7 @@ serve(
     stats() {
       return pool?.stats();
     },
-    markCpu() {
-      cpuAtMark = process.cpuUsage();
-      eluAtMark = performance.eventLoopUtilization();
-      return null;
-    },
-    cpu() {
-      const cpu = process.cpuUsage(cpuAtMark);
-      const elu = performance.eventLoopUtilization(eluAtMark);
-      return { cpuMs: (cpu.user + cpu.system) / 1000, elu: elu.utilization };
-    },
+    ...cpuCommands(),
   },
   async () => {
     await pool?.close();

@@ -7,7 +7,7 @@ import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { StratumProxy } from '@rigkit/adapter-stratum-proxy';
-import { serve } from './ipc.mjs';
+import { cpuCommands, serve } from './ipc.mjs';
 
 /** @type {StratumProxy | undefined} */
 let proxy;
@@ -17,8 +17,6 @@ let bare;
 const bareSockets = new Set();
 /** @type {Session | undefined} */
 let profiler;
-let cpuAtMark = process.cpuUsage();
-let eluAtMark = performance.eventLoopUtilization();
 
 /** kB fields of /proc/self/status, in bytes. @param {string} name */
 function statusBytes(name) {
@@ -101,16 +99,7 @@ serve(
         closed: stats.closed,
       };
     },
-    markCpu() {
-      cpuAtMark = process.cpuUsage();
-      eluAtMark = performance.eventLoopUtilization();
-      return null;
-    },
-    cpu() {
-      const cpu = process.cpuUsage(cpuAtMark);
-      const elu = performance.eventLoopUtilization(eluAtMark);
-      return { cpuMs: (cpu.user + cpu.system) / 1000, elu: elu.utilization };
-    },
+    ...cpuCommands(),
     async profileStart() {
       profiler = new Session();
       profiler.connect();

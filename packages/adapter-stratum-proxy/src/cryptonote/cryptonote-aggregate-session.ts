@@ -69,13 +69,7 @@ export class CryptoNoteAggregateSession implements DownstreamHandler {
       this.#upstream = undefined;
     }
     if (this.#worker) {
-      this.#ctx.workers.disconnect(this.#worker);
-      this.#ctx.emit('proxy.worker.disconnected', {
-        worker: this.#workerName,
-        address: this.#connection.address,
-        connectionId: this.#connection.id,
-        reason,
-      });
+      this.#ctx.workerLeft(this.#connection, this.#worker, this.#workerName, reason);
       this.#worker = undefined;
     }
   }
@@ -120,19 +114,12 @@ export class CryptoNoteAggregateSession implements DownstreamHandler {
   #finishLogin(line: CryptoNoteJobLine): void {
     const id = this.#loginRequestId ?? null;
     this.#loginRequestId = undefined;
-    const now = this.#ctx.now();
-    this.#connection.markLoggedIn(now);
-    this.#worker = this.#ctx.workers.connect(this.#workerName);
+    this.#worker = this.#ctx.workerJoined(this.#connection, this.#workerName);
     this.#reply(id, {
       id: this.#minerId,
       job: line.object(this.#minerId, this.#nonceByte),
       extensions: EXTENSIONS,
       status: 'OK',
-    });
-    this.#ctx.emit('proxy.worker.connected', {
-      worker: this.#workerName,
-      address: this.#connection.address,
-      connectionId: this.#connection.id,
     });
   }
 

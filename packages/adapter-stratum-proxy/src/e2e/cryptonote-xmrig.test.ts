@@ -5,27 +5,12 @@ import {
 } from '@rigkit/testkit/simulators';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StratumProxy } from '../proxy/stratum-proxy.js';
+import { until } from '../testing/proxy-harness.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Resolves when `check` holds, re-checking on every pool share (no sleeping). */
-function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (check()) {
-        clearInterval(poll);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(poll);
-        reject(new Error('condition not reached in time'));
-      }
-    }, 20);
-  });
-}
 
 describe.each(['aggregate', 'passthrough'] as const)(
   'CryptoNote %s: xmrig simulators → proxy → pool',

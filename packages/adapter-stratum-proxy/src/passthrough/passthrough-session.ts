@@ -89,14 +89,8 @@ export class PassthroughSession implements DownstreamHandler {
       this.#onLinkChange(link, false);
     }
     if (this.#worker) {
-      this.#ctx.workers.disconnect(this.#worker);
+      this.#ctx.workerLeft(this.#connection, this.#worker, this.#workerName, reason);
       this.#worker = undefined;
-      this.#ctx.emit('proxy.worker.disconnected', {
-        worker: this.#workerName,
-        address: this.#connection.address,
-        connectionId: this.#connection.id,
-        reason,
-      });
     }
   }
 
@@ -159,12 +153,6 @@ export class PassthroughSession implements DownstreamHandler {
 
   #loggedIn(name: string): void {
     this.#workerName = name;
-    this.#worker = this.#ctx.workers.connect(name);
-    this.#connection.markLoggedIn(this.#ctx.now());
-    this.#ctx.emit('proxy.worker.connected', {
-      worker: name,
-      address: this.#connection.address,
-      connectionId: this.#connection.id,
-    });
+    this.#worker = this.#ctx.workerJoined(this.#connection, name);
   }
 }

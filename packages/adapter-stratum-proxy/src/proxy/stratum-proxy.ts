@@ -7,7 +7,11 @@ import {
 import { AggregateEngine } from '../aggregate/aggregate-engine.js';
 import { cryptonoteAggregateDialect } from '../cryptonote/cryptonote-aggregate-session.js';
 import { cryptonotePassthroughDialect } from '../cryptonote/cryptonote-passthrough-dialect.js';
-import type { TrafficCounters } from '../downstream/downstream-connection.js';
+import type {
+  CloseReason,
+  DownstreamConnection,
+  TrafficCounters,
+} from '../downstream/downstream-connection.js';
 import { DownstreamServer } from '../downstream/downstream-server.js';
 import { parseProxyOptions } from '../options/parse-proxy-options.js';
 import type { ProxyOptions, ProxyOptionsInput } from '../options/proxy-options.js';
@@ -143,6 +147,30 @@ export class StratumProxy {
       upstreamTraffic: { bytesIn: 0, bytesOut: 0 },
       emit,
       stopping: false,
+      workerJoined(connection: DownstreamConnection, name: string): WorkerRecord {
+        const worker = workers.connect(name);
+        connection.markLoggedIn(now());
+        emit('proxy.worker.connected', {
+          worker: name,
+          address: connection.address,
+          connectionId: connection.id,
+        });
+        return worker;
+      },
+      workerLeft(
+        connection: DownstreamConnection,
+        worker: WorkerRecord,
+        name: string,
+        reason: CloseReason,
+      ): void {
+        workers.disconnect(worker);
+        emit('proxy.worker.disconnected', {
+          worker: name,
+          address: connection.address,
+          connectionId: connection.id,
+          reason,
+        });
+      },
       recordShare(worker: WorkerRecord, result: ShareResult, difficulty: number) {
         workers.share(worker, result, difficulty);
         totals.share(totalRecord, result, difficulty);

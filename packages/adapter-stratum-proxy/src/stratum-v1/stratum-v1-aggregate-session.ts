@@ -84,14 +84,8 @@ export class StratumV1AggregateSession implements DownstreamHandler {
       this.#upstream = undefined;
     }
     if (this.#worker) {
-      this.#ctx.workers.disconnect(this.#worker);
+      this.#ctx.workerLeft(this.#connection, this.#worker, this.#workerName, reason);
       this.#worker = undefined;
-      this.#ctx.emit('proxy.worker.disconnected', {
-        worker: this.#workerName,
-        address: this.#connection.address,
-        connectionId: this.#connection.id,
-        reason,
-      });
     }
   }
 
@@ -208,13 +202,7 @@ export class StratumV1AggregateSession implements DownstreamHandler {
     this.#reply(message.id, true);
     if (this.#worker) return;
     this.#workerName = request.user;
-    this.#worker = this.#ctx.workers.connect(request.user);
-    this.#connection.markLoggedIn(this.#ctx.now());
-    this.#ctx.emit('proxy.worker.connected', {
-      worker: request.user,
-      address: this.#connection.address,
-      connectionId: this.#connection.id,
-    });
+    this.#worker = this.#ctx.workerJoined(this.#connection, request.user);
     this.#sendWork();
   }
 

@@ -132,18 +132,7 @@ export class UpstreamConnection {
    * connection closes, the request times out, or too many are pending. Returns our id.
    */
   request(method: string, params: unknown, onReply: ReplyHandler): number | undefined {
-    if (this.#closed || !this.#socket) {
-      onReply(undefined, 'upstream closed');
-      return undefined;
-    }
-    if (this.#pending.size >= this.#options.maxPending) {
-      onReply(undefined, 'upstream busy');
-      return undefined;
-    }
-    const id = this.#nextId++;
-    this.#pending.set(id, { sentAt: this.#now(), onReply });
-    this.#write(`${JSON.stringify({ id, jsonrpc: '2.0', method, params })}\n`);
-    return id;
+    return this.requestSerialized(method, JSON.stringify(params) ?? 'null', onReply);
   }
 
   /**
