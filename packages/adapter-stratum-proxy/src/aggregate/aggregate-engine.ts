@@ -11,7 +11,7 @@ import type { SlotAllocator } from './slot-allocator.js';
 export interface AggregateUpstream {
   readonly link: UpstreamLink;
   readonly slots: SlotAllocator;
-  readonly sessions: ReadonlySet<unknown>;
+  readonly sessions: Set<unknown>;
   /** When the last miner left; `undefined` while it has miners. */
   emptySince: number | undefined;
   /** Dialect-specific periodic work (keepalives). */
@@ -62,8 +62,9 @@ export class AggregateEngine<U extends AggregateUpstream> implements ProxyEngine
     return { upstream, slot };
   }
 
-  /** A miner left its slot (after removing itself from `upstream.sessions`). */
-  release(upstream: U, slot: number): void {
+  /** A miner's session left its upstream and slot. */
+  release(upstream: U, slot: number, session: unknown): void {
+    upstream.sessions.delete(session);
     upstream.slots.release(slot);
     if (upstream.sessions.size === 0) upstream.emptySince = this.#ctx.now();
   }

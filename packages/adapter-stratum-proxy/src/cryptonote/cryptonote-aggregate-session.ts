@@ -64,8 +64,7 @@ export class CryptoNoteAggregateSession implements DownstreamHandler {
   onClose(reason: CloseReason): void {
     const upstream = this.#upstream;
     if (upstream) {
-      upstream.sessions.delete(this);
-      this.#engine.release(upstream, this.#slot);
+      this.#engine.release(upstream, this.#slot, this);
       this.#upstream = undefined;
     }
     if (this.#worker) {

@@ -79,8 +79,7 @@ export class StratumV1AggregateSession implements DownstreamHandler {
     this.#queue = undefined;
     const upstream = this.#upstream;
     if (upstream) {
-      upstream.sessions.delete(this);
-      this.#engine.release(upstream, this.#slot);
+      this.#engine.release(upstream, this.#slot, this);
       this.#upstream = undefined;
     }
     if (this.#worker) {

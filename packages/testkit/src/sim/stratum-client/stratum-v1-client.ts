@@ -1,3 +1,4 @@
+import { parseStratumV1Notify, type StratumV1Job } from '../ttminer/stratum-v1-job.js';
 import {
   type ConnectStratumClientOptions,
   connectStratumClient,
@@ -26,18 +27,8 @@ export interface StratumV1SubmitResult {
   error?: StratumV1Error;
 }
 
-/** A `mining.notify`, its nine params by name. */
-export interface StratumV1Notify {
-  jobId: string;
-  prevHash: string;
-  coinb1: string;
-  coinb2: string;
-  merkleBranch: string[];
-  version: string;
-  nbits: string;
-  ntime: string;
-  cleanJobs: boolean;
-}
+/** A `mining.notify`, its nine params by name (the simulators' job shape). */
+export type StratumV1Notify = StratumV1Job;
 
 /** A `client.reconnect`; every field is optional on the wire (empty = the same pool). */
 export interface StratumV1Reconnect {
@@ -49,27 +40,8 @@ export interface StratumV1Reconnect {
 const isString = (value: unknown): value is string => typeof value === 'string';
 
 function parseNotify(params: unknown): StratumV1Notify | undefined {
-  if (!Array.isArray(params) || params.length < 9) return undefined;
-  const [jobId, prevHash, coinb1, coinb2, branch, version, nbits, ntime, clean] = params;
-  if (
-    ![jobId, prevHash, coinb1, coinb2, version, nbits, ntime].every(isString) ||
-    !Array.isArray(branch) ||
-    !branch.every(isString) ||
-    typeof clean !== 'boolean'
-  ) {
-    return undefined;
-  }
-  return {
-    jobId,
-    prevHash,
-    coinb1,
-    coinb2,
-    merkleBranch: branch,
-    version,
-    nbits,
-    ntime,
-    cleanJobs: clean,
-  };
+  const job = parseStratumV1Notify(params);
+  return typeof job === 'string' ? undefined : job;
 }
 
 /**
