@@ -57,6 +57,15 @@ export interface TrafficCounters {
 
 const kConnection = Symbol('rigkit.downstream');
 
+/**
+ * What the owner hears of a connection's end: `gone` (socket closed), or `draining` (closed for
+ * the miner, the socket still sending its last line) followed by `drained`.
+ */
+export type GonePhase = 'gone' | 'draining' | 'drained';
+
+/** How long a connection closed with a last line waits for the miner to close its side. */
+const DRAIN_MS = 2000;
+
 type OwnedSocket = Socket & { [kConnection]?: DownstreamConnection };
 
 /**
@@ -75,12 +84,14 @@ export class DownstreamConnection {
   deadlineAt: number;
   /** The login/subscribe handshake finished. */
   loggedIn = false;
+  /** Closed with a last line, waiting for the miner to close its side (until `deadlineAt`). */
+  draining = false;
 
   readonly #socket: OwnedSocket;
   readonly #limits: ConnectionLimits;
   readonly #counters: TrafficCounters;
   readonly #splitter: NdjsonSplitter;
-  readonly #onGone: (connection: DownstreamConnection) => void;
+  readonly #onGone: (connection: DownstreamConnection, phase: GonePhase) => void;
   readonly #clock: () => number;
   /** The message-rate bucket, kept inline (two numbers) rather than as another object. */
   readonly #rate: TokenState;
@@ -92,7 +103,7 @@ export class DownstreamConnection {
     limits: ConnectionLimits,
     counters: TrafficCounters,
     clock: () => number,
-    onGone: (connection: DownstreamConnection) => void,
+    onGone: (connection: DownstreamConnection, phase: GonePhase) => void,
   ) {
     this.id = id;
     this.address = socket.remoteAddress ?? 'unknown';
@@ -165,15 +176,28 @@ export class DownstreamConnection {
     if (this.#closed) return;
     this.#closed = true;
     const socket = this.#socket;
-    if (lastLine !== undefined && reason !== 'slow-reader') {
-      // Half-close after the line; destroy once it is handed to the kernel, so a peer that
-      // never closes its side cannot keep the socket alive.
-      socket.end(lastLine, () => socket.destroy());
-      if (socket.writableLength > this.#limits.maxWriteBufferBytes) socket.destroy();
-    } else {
-      socket.destroy();
+    if (lastLine !== undefined && reason !== 'slow-reader' && !socket.destroyed) {
+      // Destroying now would reset the connection while the miner's own lines may still be
+      // arriving, and a reset can make the miner's kernel drop our last line unread. So
+      // half-close, keep reading (and discarding) until the miner closes too; the server's
+      // sweep destroys the socket after DRAIN_MS if it never does.
+      socket.end(lastLine);
+      if (socket.writableLength <= this.#limits.maxWriteBufferBytes) {
+        this.draining = true;
+        this.deadlineAt = this.#clock() + DRAIN_MS;
+        this.#onGone(this, 'draining');
+        this.#finish(reason);
+        return;
+      }
     }
+    socket.destroy();
+    this.#onGone(this, 'gone');
     this.#finish(reason);
+  }
+
+  /** Destroys the socket at once (a drain that took too long, shutdown). */
+  destroy(): void {
+    this.#socket.destroy();
   }
 
   /** @internal */
@@ -185,8 +209,15 @@ export class DownstreamConnection {
 
   /** @internal The socket closed by itself (peer closed, reset). */
   onSocketGone(hadError: boolean): void {
-    if (this.#closed) return;
+    if (this.#closed) {
+      if (this.draining) {
+        this.draining = false;
+        this.#onGone(this, 'drained');
+      }
+      return;
+    }
     this.#closed = true;
+    this.#onGone(this, 'gone');
     this.#finish(hadError ? 'error' : 'closed');
   }
 
@@ -195,7 +226,6 @@ export class DownstreamConnection {
   #finish(reason: CloseReason): void {
     const counts = this.#counters.closedByReason;
     counts[reason] = (counts[reason] ?? 0) + 1;
-    this.#onGone(this);
     const handler = this.handler;
     this.handler = undefined;
     handler?.onClose(reason);

@@ -1,6 +1,8 @@
 // Every limit of the miners' side, enforced on the live path: a real proxy in front of the
 // CryptoNote pool simulator, raw TCP clients that misbehave in one way each. Deadlines and the
 // message rate run on the proxy's injected clock, so no test waits for real time to pass.
+
+import { connect } from 'node:net';
 import { type CryptoNotePool, startCryptoNotePool } from '@rigkit/testkit/simulators';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProxyOptionsInput } from '../options/proxy-options.js';
@@ -142,6 +144,44 @@ describe('line length', () => {
 });
 
 describe('deadlines (injected clock)', () => {
+  it('hands over its last line to a miner that keeps sending, and drops one that never closes', async () => {
+    const clock = fakeClock();
+    const { proxy, port } = await proxyWith(
+      { maxLineBytes: 1024, loginTimeoutMs: 400 },
+      { now: clock.now },
+    );
+    // Half-open allowed: this peer never closes its side by itself.
+    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    cleanups.push(() => socket.destroy());
+    socket.on('error', () => {}); // the reset that ends it
+    let received = '';
+    const errorLine = new Promise<string>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('utf8');
+        if (received.includes('\n')) resolve(received);
+      });
+    });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // Over the limit, and more bytes right behind it: closing with a reset here could make the
+    // kernel drop the error line before this side reads it.
+    socket.write(`{"id":1,"method":"login","params":{"login":"${'a'.repeat(2000)}"}}\n`);
+    socket.write('x'.repeat(64 * 1024));
+    expect(JSON.parse(await errorLine)).toMatchObject({
+      error: { rigkit: 'E_STRATUM_MESSAGE_TOO_LARGE' },
+    });
+    await until(() => proxy.stats().closed['message-too-large'] === 1);
+    expect(proxy.stats().miners.now).toBe(0); // closed for the proxy, only the socket drains
+
+    // Still draining: what this side sends is read and dropped, nothing resets it.
+    socket.write('more\n');
+    clock.advance(2500); // past the drain period: the next sweep destroys the proxy's socket,
+    // and a write into a destroyed connection comes back as a reset.
+    await until(() => {
+      if (!socket.destroyed) socket.write('more\n');
+      return socket.destroyed;
+    });
+  });
+
   it('closes a connection that does not log in before the login deadline', async () => {
     const clock = fakeClock();
     const { proxy, port, events } = await proxyWith(

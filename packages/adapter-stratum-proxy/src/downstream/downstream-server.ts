@@ -6,6 +6,7 @@ import {
   type ConnectionLimits,
   DownstreamConnection,
   type DownstreamHandler,
+  type GonePhase,
   type TrafficCounters,
 } from './downstream-connection.js';
 
@@ -33,9 +34,16 @@ export class DownstreamServer {
   #sweep: NodeJS.Timeout | undefined;
   #nextId = 1;
   /** One function for every connection, not a closure each. */
-  readonly #onGone = (connection: DownstreamConnection): void => {
+  readonly #onGone = (connection: DownstreamConnection, phase: GonePhase): void => {
+    if (phase === 'draining') {
+      this.#draining++;
+      return;
+    }
+    if (phase === 'drained') this.#draining--;
     if (this.#connections.delete(connection)) this.#limiter.release(connection.address);
   };
+  /** Connections closed for their miner but still handing over a last line. */
+  #draining = 0;
   #refused = { global: 0, perIp: 0 };
   #peak = 0;
 
@@ -48,9 +56,9 @@ export class DownstreamServer {
     });
   }
 
-  /** Connections open now. */
+  /** Miner connections open now (not those closed that are still handing over a last line). */
   get size(): number {
-    return this.#connections.size;
+    return this.#connections.size - this.#draining;
   }
 
   /** Most connections open at once since start. */
@@ -107,9 +115,9 @@ export class DownstreamServer {
   sweep(): void {
     const now = this.#now();
     for (const connection of this.#connections) {
-      if (now >= connection.deadlineAt) {
-        connection.close(connection.loggedIn ? 'idle' : 'login-timeout');
-      }
+      if (now < connection.deadlineAt) continue;
+      if (connection.draining) connection.destroy();
+      else connection.close(connection.loggedIn ? 'idle' : 'login-timeout');
     }
   }
 
@@ -119,7 +127,10 @@ export class DownstreamServer {
     this.#sweep = undefined;
     const server = this.#server;
     this.#server = undefined;
-    for (const connection of [...this.#connections]) connection.close('shutdown');
+    for (const connection of [...this.#connections]) {
+      connection.close('shutdown');
+      connection.destroy(); // one still draining its last line
+    }
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
