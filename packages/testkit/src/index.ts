@@ -37,6 +37,7 @@ export type { ResourceSnapshot } from './leaks/snapshot-resources.js';
 export { diffResources, snapshotResources } from './leaks/snapshot-resources.js';
 // Processes
 export { isProcessAlive, waitForProcessExit } from './process/process-alive.js';
+export { TEST_POOL_TLS } from './sim/xmrig/testing/tls-test-cert.js';
 // Simulators (also at `@rigkit/testkit/simulators`, which does not import vitest)
 export type {
   CryptoNotePool,
