@@ -1,3 +1,5 @@
+import { cleanString, isObject } from '../wire/value-checks.js';
+
 /**
  * Validators for the CryptoNote (xmrig) stratum dialect. They run on every line, so they are
  * plain checks rather than schemas. Each returns the parsed value or a string: the reason,
@@ -66,23 +68,11 @@ const MAX_BLOB_HEX = 4096;
 const MAX_EXTENSIONS = 32;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const PRINTABLE_ID = /^[\x21-\x7e]+$/;
 const HEX8 = /^[0-9a-fA-F]{8}$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 const TARGET = /^(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{16})$/;
 const HEX = /^[0-9a-fA-F]*$/;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A string of at most `max` characters without control characters, or undefined. */
-function cleanString(value: unknown, max: number): string | undefined {
-  return typeof value === 'string' && value.length <= max && !CONTROL.test(value)
-    ? value
-    : undefined;
-}
 
 function checkAlgo(value: unknown): string | undefined {
   return typeof value === 'string' && value.length >= 1 ? cleanString(value, MAX_ALGO) : undefined;

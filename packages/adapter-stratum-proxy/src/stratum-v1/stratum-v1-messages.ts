@@ -1,3 +1,5 @@
+import { cleanString, isObject } from '../wire/value-checks.js';
+
 /**
  * Validators for Bitcoin Stratum V1. They run on every line, so they are plain checks rather
  * than schemas. Each returns the parsed value or a string: the reason, short and safe for a
@@ -88,22 +90,11 @@ const MAX_HOST = 253;
 const MAX_WAIT_SECONDS = 86_400;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const PRINTABLE_ID = /^[\x21-\x7e]+$/;
 const HEX8 = /^[0-9a-fA-F]{8}$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 const HOST = /^[A-Za-z0-9_.:[\]-]+$/;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function cleanString(value: unknown, max: number): string | undefined {
-  return typeof value === 'string' && value.length <= max && !CONTROL.test(value)
-    ? value
-    : undefined;
-}
 
 /** Room for the tag the aggregate proxy puts in front of a pool's job id. */
 const MAX_SUBMITTED_JOB_ID = MAX_JOB_ID + 16;
