@@ -67,7 +67,6 @@ const MIN_BLOB_HEX = 86; // must reach byte 42, the NiceHash byte
 const MAX_BLOB_HEX = 4096;
 const MAX_EXTENSIONS = 32;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const PRINTABLE_ID = /^[\x21-\x7e]+$/;
 const HEX8 = /^[0-9a-fA-F]{8}$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;

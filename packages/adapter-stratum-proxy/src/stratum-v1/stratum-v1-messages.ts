@@ -89,7 +89,6 @@ const MAX_CONFIGURE_KEYS = 32;
 const MAX_HOST = 253;
 const MAX_WAIT_SECONDS = 86_400;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const PRINTABLE_ID = /^[\x21-\x7e]+$/;
 const HEX8 = /^[0-9a-fA-F]{8}$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;

@@ -1,4 +1,5 @@
 /** Control characters: never stored from a peer (they would corrupt logs and terminals). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A plain JSON object (not null, not an array). */
