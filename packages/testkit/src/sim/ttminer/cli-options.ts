@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { CliUsageError as SimulatorUsageError } from '../shared/simulator-main.js';
 import { parseApiBind, parsePoolArg, parsePoolUrl } from './pool-arg.js';
 import {
   defaultTtminerSimOptions,
@@ -61,12 +62,10 @@ export const TTMINER_OPTIONS: readonly OptionDef[] = Object.freeze([
 
 const PROGRAM = 'rigkit-sim-ttminer';
 
-/** A command line the simulator refuses: `message` goes to stderr, the exit code is 1. */
-export class CliUsageError extends Error {
-  readonly exitCode = 1;
+/** A command line the simulator refuses: `message`, after the program name, goes to stderr. */
+export class CliUsageError extends SimulatorUsageError {
   constructor(message: string) {
     super(`${PROGRAM}: ${message}`);
-    this.name = 'CliUsageError';
   }
 }
 

@@ -3,6 +3,7 @@ import { ansi } from '../shared/ansi.js';
 import { formatHostPort } from '../shared/host-port.js';
 import { deriveSeed, mulberry32, type RandomSource } from '../shared/mulberry32.js';
 import { type CancelTimer, SimClock } from '../shared/sim-clock.js';
+import type { StopSignal } from '../shared/simulator-main.js';
 import { TtminerApiServer } from './api-server.js';
 import { buildGetstat1Result } from './getstat1.js';
 import { GpuModel } from './gpu-model.js';
@@ -29,8 +30,7 @@ export interface TtminerSimulatorIo {
   exit(code: number): void;
 }
 
-/** Signals that end the simulator (SIGTERM only without `--sim-ignore-sigterm`). */
-export type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
+export type { StopSignal };
 
 /** Parts that can be swapped (a real share finder, later). */
 export interface TtminerSimulatorParts {

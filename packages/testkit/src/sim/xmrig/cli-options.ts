@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { CliUsageError } from '../shared/simulator-main.js';
 import { parsePoolUrl } from './pool-url.js';
 import { type ConfigFilePool, parseXmrigConfigFile } from './xmrig-config-file.js';
 import {
@@ -123,16 +124,10 @@ export const XMRIG_OPTIONS: readonly OptionDef[] = Object.freeze([
 ]);
 
 /**
- * A command line xmrig would not take. `message` is what goes to stderr: for unknown options
- * the text glibc's `getopt_long` prints (`xmrig: unrecognized option '--foo'`).
+ * A command line xmrig would not take ({@link CliUsageError}): `message` is what goes to stderr,
+ * for unknown options the text glibc's `getopt_long` prints (`xmrig: unrecognized option '--foo'`).
  */
-export class CliUsageError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliUsageError';
-  }
-}
+export { CliUsageError };
 
 /** One option occurrence, under its long name. */
 export interface CliEntry {

@@ -3,6 +3,7 @@ import { ansi } from '../shared/ansi.js';
 import { deriveSeed, mulberry32, type RandomSource } from '../shared/mulberry32.js';
 import { ShareScheduler } from '../shared/share-scheduler.js';
 import { type CancelTimer, SimClock } from '../shared/sim-clock.js';
+import type { StopSignal } from '../shared/simulator-main.js';
 import { buildBackends } from './backends.js';
 import { formatHashrate, formatSpeedMessage } from './format-hashrate.js';
 import { HashrateModel } from './hashrate-model.js';
@@ -32,8 +33,7 @@ export interface SimulatorIo {
   exit(code: number): void;
 }
 
-/** Signals that end the simulator (SIGTERM only when not `--sim-ignore-sigterm`). */
-export type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
+export type { StopSignal };
 
 /** RandomX scratchpad per thread, in bytes. */
 const SCRATCHPAD_BYTES = 2 * 1024 * 1024;
