@@ -3,8 +3,6 @@
 // having shares accepted there; the primary comes back, and after `primaryRetryMs` the proxy
 // probes it and moves back.
 import {
-  type CryptoNotePool,
-  type StratumV1Pool,
   startCryptoNotePool,
   startStratumV1Miner,
   startStratumV1Pool,
@@ -32,6 +30,22 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A primary and a backup pool, closed after the test. */
+async function twoPools<P extends { url: string; close(): Promise<void> }>(
+  start: () => Promise<P>,
+): Promise<[P, P]> {
+  const primary = await start();
+  cleanups.push(() => primary.close());
+  const backup = await start();
+  cleanups.push(() => backup.close());
+  return [primary, backup];
+}
+
+/** The proxy's `pools` option for them, in failover order. */
+function failoverList(pools: { url: string }[], user: string) {
+  return pools.map((pool) => ({ url: pool.url, user, pass: 'pool-secret' }));
+}
+
 function sequence(events: { type: string; payload: Record<string, unknown> }[]): string[] {
   return events
     .filter((event) => event.type.startsWith('proxy.upstream.'))
@@ -46,20 +60,13 @@ function sequence(events: { type: string; payload: Record<string, unknown> }[]):
 
 describe('failover: CryptoNote aggregate', () => {
   it('moves to the backup on an outage, miners keep mining, and returns to the primary', async () => {
-    const pools: CryptoNotePool[] = [];
-    for (let i = 0; i < 2; i++) {
-      const pool = await startCryptoNotePool({ difficulty: 1000, jobIntervalMs: 0 });
-      cleanups.push(() => pool.close());
-      pools.push(pool);
-    }
-    const [primary, backup] = pools as [CryptoNotePool, CryptoNotePool];
+    const [primary, backup] = await twoPools(() =>
+      startCryptoNotePool({ difficulty: 1000, jobIntervalMs: 0 }),
+    );
     const { proxy, port, events } = await startTestProxy({
       protocol: 'cryptonote',
       mode: 'aggregate',
-      pools: [
-        { url: primary.url, user: 'wallet', pass: 'pool-secret' },
-        { url: backup.url, user: 'wallet', pass: 'pool-secret' },
-      ],
+      pools: failoverList([primary, backup], 'wallet'),
       failover: FAILOVER,
     });
     cleanups.push(() => proxy.stop());
@@ -122,23 +129,16 @@ describe('failover: CryptoNote aggregate', () => {
 
 describe('failover: Stratum V1 aggregate with real shares', () => {
   it('miners keep having real shares accepted at the backup and back at the primary', async () => {
-    const pools: StratumV1Pool[] = [];
-    for (let i = 0; i < 2; i++) {
-      const pool = await startStratumV1Pool({ difficulty: 2 ** -20, jobIntervalMs: 1000 });
-      cleanups.push(() => pool.close());
-      pools.push(pool);
-    }
+    const [primary, backup] = await twoPools(() =>
+      startStratumV1Pool({ difficulty: 2 ** -20, jobIntervalMs: 1000 }),
+    );
     // Both simulators number their jobs 1, 2, 3…, so the backup reuses the primary's job ids:
     // only the proxy's per-connection job tag keeps a share made for the primary's job "2"
     // (with the primary's extranonce) from reaching the backup's job "2".
-    const [primary, backup] = pools as [StratumV1Pool, StratumV1Pool];
     const { proxy, port, events } = await startTestProxy({
       protocol: 'stratum-v1',
       mode: 'aggregate',
-      pools: [
-        { url: primary.url, user: 'farm.account', pass: 'pool-secret' },
-        { url: backup.url, user: 'farm.account', pass: 'pool-secret' },
-      ],
+      pools: failoverList([primary, backup], 'farm.account'),
       failover: FAILOVER,
     });
     cleanups.push(() => proxy.stop());
@@ -180,21 +180,14 @@ describe('failover: Stratum V1 aggregate with real shares', () => {
 
 describe('failover: Stratum V1 job ids of an earlier pool connection', () => {
   it('answers a share for the old connection’s job as stale even when the new pool reuses the id', async () => {
-    const pools: StratumV1Pool[] = [];
-    for (let i = 0; i < 2; i++) {
-      // Difficulty 1: a made-up share cannot pass by luck, so a forwarded one is rejected.
-      const pool = await startStratumV1Pool({ difficulty: 1, jobIntervalMs: 0 });
-      cleanups.push(() => pool.close());
-      pools.push(pool);
-    }
-    const [primary, backup] = pools as [StratumV1Pool, StratumV1Pool];
+    // Difficulty 1: a made-up share cannot pass by luck, so a forwarded one is rejected.
+    const [primary, backup] = await twoPools(() =>
+      startStratumV1Pool({ difficulty: 1, jobIntervalMs: 0 }),
+    );
     const { proxy, port, events } = await startTestProxy({
       protocol: 'stratum-v1',
       mode: 'aggregate',
-      pools: [
-        { url: primary.url, user: 'farm.account', pass: 'pool-secret' },
-        { url: backup.url, user: 'farm.account', pass: 'pool-secret' },
-      ],
+      pools: failoverList([primary, backup], 'farm.account'),
       failover: { ...FAILOVER, primaryRetryMs: 60_000 },
     });
     cleanups.push(() => proxy.stop());
