@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import type { CryptoNoteJob } from '../../stratum-client/cryptonote-client.js';
 import { parseTarget } from '../stratum-job.js';
 
 /** A message a miner sent, with the connection it came on. */
@@ -14,14 +15,7 @@ export interface PoolMessage {
 }
 
 /** A CryptoNote job as a pool sends it. */
-export interface PoolJob {
-  blob: string;
-  job_id: string;
-  target: string;
-  algo?: string;
-  height?: number;
-  seed_hash?: string;
-}
+export type PoolJob = CryptoNoteJob;
 
 /** How the {@link CryptonoteTestPool} behaves. */
 export interface CryptonoteTestPoolOptions {
