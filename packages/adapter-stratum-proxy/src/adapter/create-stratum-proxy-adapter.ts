@@ -59,12 +59,12 @@ export function createStratumProxyAdapter(): StratumProxyAdapter {
     async probe(_options, ctx): Promise<HealthReport> {
       const proxy = ctx.session.proxy;
       if (!proxy?.port) return { healthy: false, ready: false, message: 'not listening' };
-      const stats = proxy.stats();
       const healthy = proxy.healthy;
+      const hashrate = estimatedHashrate(proxy.stats());
       return {
         healthy,
         ready: true,
-        ...(estimatedHashrate(stats) === undefined ? {} : { hashrate: estimatedHashrate(stats) }),
+        ...(hashrate === undefined ? {} : { hashrate }),
         ...(healthy ? {} : { message: 'no pool connection is logged in' }),
       };
     },

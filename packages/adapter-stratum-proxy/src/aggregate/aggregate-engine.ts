@@ -86,6 +86,12 @@ export class AggregateEngine<U extends AggregateUpstream> implements ProxyEngine
     }
   }
 
+  upstreamCounts(): { active: number; total: number } {
+    let active = 0;
+    for (const upstream of this.#upstreams) if (upstream.link.up) active++;
+    return { active, total: this.#upstreams.size };
+  }
+
   upstreams(): UpstreamInfo[] {
     return [...this.#upstreams].map((upstream) => ({
       id: upstream.link.id,

@@ -93,9 +93,11 @@ export class DownstreamConnection {
   readonly #splitter: NdjsonSplitter;
   readonly #onGone: (connection: DownstreamConnection, phase: GonePhase) => void;
   readonly #clock: () => number;
-  /** The message-rate bucket, kept inline (two numbers) rather than as another object. */
+  /** The message-rate token bucket (see {@link takeToken}). */
   readonly #rate: TokenState;
   #closed = false;
+  /** The clock, read once per chunk for the lines in it. */
+  #now = 0;
 
   constructor(
     id: number,
@@ -220,8 +222,6 @@ export class DownstreamConnection {
     this.#onGone(this, 'gone');
     this.#finish(hadError ? 'error' : 'closed');
   }
-
-  #now = 0;
 
   #finish(reason: CloseReason): void {
     const counts = this.#counters.closedByReason;

@@ -40,6 +40,12 @@ export class PassthroughEngine implements ProxyEngine {
     for (const link of this.#links) link.sweep();
   }
 
+  upstreamCounts(): { active: number; total: number } {
+    let active = 0;
+    for (const link of this.#links) if (link.up) active++;
+    return { active, total: this.#links.size };
+  }
+
   upstreams(): UpstreamInfo[] {
     return [...this.#links].map((link) => ({
       id: link.id,

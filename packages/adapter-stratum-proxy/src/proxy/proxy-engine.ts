@@ -22,6 +22,8 @@ export interface ProxyEngine {
   /** Periodic work: expire pool requests, close idle upstreams, keepalives. */
   tick(now: number): void;
   upstreams(): UpstreamInfo[];
+  /** How many upstreams exist and how many are logged in, without listing them. */
+  upstreamCounts(): { active: number; total: number };
   /** The primary pool is back: move upstreams to it. */
   returnToPrimary(): void;
   /** Closes every upstream; sessions are closed by the downstream server. */

@@ -102,9 +102,8 @@ export class StratumProxy {
   /** Listening, and at least one pool connection is logged in (or, in passthrough, none is needed yet). */
   get healthy(): boolean {
     if (this.#state !== 'running' || !this.#engine) return false;
-    const upstreams = this.#engine.upstreams();
-    if (this.options.mode === 'passthrough' && upstreams.length === 0) return true;
-    return upstreams.some((upstream) => upstream.up);
+    const { active, total } = this.#engine.upstreamCounts();
+    return active > 0 || (this.options.mode === 'passthrough' && total === 0);
   }
 
   /** Listens and opens the first upstream. Rejects when the address cannot be bound. */
